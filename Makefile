@@ -1,0 +1,82 @@
+# CoQuan developer commands. `make run` and `make test` work from a fresh clone.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+COQUAN := $(BIN)/coquan
+PG_URL ?= postgres://postgres@127.0.0.1:5432/coquan_test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export COQUAN_DEBUG ?= 1
+PYTEST_ARGS ?=
+
+.PHONY: help setup venv run serve worker demo migrate test test-pg test-fast lint format messages bench clean
+
+help:
+	@echo "make run       install everything, create demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test      the whole test suite on SQLite (browser tests included)"
+	@echo "make test-pg   the same suite on PostgreSQL ($(PG_URL))"
+	@echo "make lint      ruff, Django checks, missing migrations"
+	@echo "make bench     benchmarks (ratios against a floor measured in the same run)"
+
+# System packages (Debian/Ubuntu): Chromium for browser tests, gettext for catalogues.
+setup:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1; then \
+		echo "Installing system packages (chromium, gettext)…"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium gettext >/dev/null; \
+	fi
+
+$(BIN)/coquan: pyproject.toml
+	@test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip >/dev/null
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(BIN)/coquan
+
+venv: $(BIN)/coquan
+
+migrate: venv
+	@mkdir -p var
+	$(COQUAN) migrate --noinput -v0
+
+demo: migrate
+	$(COQUAN) seed_demo
+
+run: setup venv demo
+	@echo "Starting the background worker and the web server on http://$(HOST):$(PORT)"
+	@$(COQUAN) run_worker & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+		$(COQUAN) runserver $(HOST):$(PORT)
+
+serve: venv
+	$(COQUAN) runserver $(HOST):$(PORT)
+
+worker: venv
+	$(COQUAN) run_worker
+
+test: setup venv
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-pg: setup venv
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+	COQUAN_DEBUG=0 COQUAN_SECRET_KEY=lint-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM COQUAN_SSL_REDIRECT=1 COQUAN_HSTS_SECONDS=31536000 COQUAN_SECURE_COOKIES=1 $(COQUAN) check --deploy --fail-level WARNING
+	$(COQUAN) makemigrations --check --dry-run -v1
+
+format: venv
+	$(BIN)/ruff format src bench
+	$(BIN)/ruff check --fix src bench
+
+messages: venv
+	cd src/coquan && for app in */; do \
+		if [ -d "$$app/locale" ]; then (cd $$app && ../../../$(COQUAN) makemessages -l vi --no-obsolete -v0 && ../../../$(COQUAN) compilemessages -l vi -v0); fi; \
+	done
+
+bench: venv
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf var/*.sqlite3* var/files var/static

@@ -1,0 +1,65 @@
+"""Shared pytest fixtures for every app."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Browser tests run Playwright's sync API inside pytest's event loop with live_server.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Every test stores files in its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+    }
+
+
+@pytest.fixture
+def world(db):
+    from coquan.core.testing.access_matrix import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+# --- Browser tests (Playwright driving Debian's Chromium; never `playwright install`) ---------
+
+CHROMIUM = os.environ.get("COQUAN_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # bypass_csp lets the axe-core checker be injected; the pages keep their strict CSP.
+    return {**browser_context_args, "locale": "vi-VN", "bypass_csp": True}

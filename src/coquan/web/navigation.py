@@ -1,0 +1,38 @@
+"""The navigation menu as data: each item says who may see it.
+
+``roles`` empty means every signed-in member; ``superuser`` items are for deployment
+administrators. Items whose URL is not installed are left out, so an app adds its item
+here and it appears when its URLs exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    roles: tuple[str, ...] = ()
+    superuser: bool = False
+    group: str = "main"
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("Dashboard"), "web:dashboard", "bi-speedometer2"),
+    NavItem(_("Working-day calendar"), "workdays:calendar", "bi-calendar3"),
+    NavItem(_("Units"), "org:unit_list", "bi-diagram-3", roles=("admin",), group="admin"),
+    NavItem(_("Staff"), "org:member_list", "bi-people", roles=("admin",), group="admin"),
+    NavItem(_("Import org tree"), "org:import", "bi-upload", roles=("admin",), group="admin"),
+    NavItem(
+        _("Audit log"), "audit:entry_list", "bi-journal-check", roles=("admin",), group="admin"
+    ),
+    NavItem(
+        _("Role settings"), "org:role_settings", "bi-shield-lock", superuser=True, group="admin"
+    ),
+    NavItem(_("API documentation"), "api-docs", "bi-code-square", group="help"),
+]
