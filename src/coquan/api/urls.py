@@ -1,5 +1,11 @@
-from rest_framework.routers import DefaultRouter
+"""/api/v1/: each app contributes its own routes from ``<app>/api/urls.py``."""
+
+from django.urls import include, path
 
 app_name = "api"
-router = DefaultRouter()
-urlpatterns = router.urls
+urlpatterns = [
+    path("", include("coquan.accounts.api.urls")),
+    path("", include("coquan.org.api.urls")),
+    path("", include("coquan.audit.api.urls")),
+    path("", include("coquan.workdays.api.urls")),
+]

@@ -32,7 +32,7 @@ NAV_ITEMS: list[NavItem] = [
         _("Audit log"), "audit:entry_list", "bi-journal-check", roles=("admin",), group="admin"
     ),
     NavItem(
-        _("Role settings"), "org:role_settings", "bi-shield-lock", superuser=True, group="admin"
+        _("Role settings"), "accounts:second_factor_policy", "bi-shield-lock", superuser=True, group="admin"
     ),
     NavItem(_("API documentation"), "api-docs", "bi-code-square", group="help"),
 ]
