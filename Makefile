@@ -10,7 +10,7 @@ PORT ?= 8000
 export COQUAN_DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: help setup venv run serve worker demo migrate test test-pg test-fast lint format messages bench clean
+.PHONY: help setup venv run serve worker demo migrate test test-pg lint format messages bench clean api-snapshot
 
 help:
 	@echo "make run       install everything, create demo data, serve http://$(HOST):$(PORT)"
@@ -63,7 +63,7 @@ test-pg: setup venv
 lint: venv
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
-	COQUAN_DEBUG=0 COQUAN_SECRET_KEY=lint-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM COQUAN_SSL_REDIRECT=1 COQUAN_HSTS_SECONDS=31536000 COQUAN_SECURE_COOKIES=1 $(COQUAN) check --deploy --fail-level WARNING
+	COQUAN_DEBUG=0 COQUAN_SECRET_KEY=lint-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM COQUAN_SSL_REDIRECT=1 COQUAN_HSTS_SECONDS=31536000 COQUAN_HSTS_INCLUDE_SUBDOMAINS=1 COQUAN_HSTS_PRELOAD=1 COQUAN_SECURE_COOKIES=1 $(COQUAN) check --deploy --fail-level WARNING
 	$(COQUAN) makemigrations --check --dry-run -v1
 
 format: venv
@@ -80,3 +80,6 @@ bench: venv
 
 clean:
 	rm -rf var/*.sqlite3* var/files var/static
+
+api-snapshot: venv
+	$(COQUAN) spectacular --file src/coquan/api/tests/openapi-snapshot.yaml --validate
