@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("coquan.org.api.urls")),
     path("", include("coquan.audit.api.urls")),
     path("", include("coquan.workdays.api.urls")),
+    path("", include("coquan.documents.api.urls")),
 ]

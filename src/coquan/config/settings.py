@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "coquan.org",
     "coquan.audit",
     "coquan.workdays",
+    "coquan.documents",
     "coquan.web",
     "coquan.api",
 ]

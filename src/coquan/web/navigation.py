@@ -24,6 +24,8 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Dashboard"), "web:dashboard", "bi-speedometer2"),
+    NavItem(_("Incoming documents"), "documents:incoming_list", "bi-inbox"),
+    NavItem(_("Register incoming"), "documents:incoming_create", "bi-plus-square", roles=("clerk",)),
     NavItem(_("Working-day calendar"), "workdays:calendar", "bi-calendar3"),
     NavItem(_("Units"), "org:unit_list", "bi-diagram-3", roles=("admin",), group="admin"),
     NavItem(_("Staff"), "org:member_list", "bi-people", roles=("admin",), group="admin"),
