@@ -19,12 +19,15 @@ help:
 	@echo "make lint      ruff, Django checks, missing migrations"
 	@echo "make bench     benchmarks (ratios against a floor measured in the same run)"
 
-# System packages (Debian/Ubuntu): Chromium for browser tests, gettext for catalogues.
+# System packages (Debian/Ubuntu): Chromium for browser tests, gettext for catalogues,
+# Pango and Noto fonts for WeasyPrint PDFs, poppler-utils to read PDFs back in tests.
+SYSTEM_PACKAGES := chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core poppler-utils
 setup:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1; then \
-		echo "Installing system packages (chromium, gettext)…"; \
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages: $$missing"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium gettext >/dev/null; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 $(BIN)/coquan: pyproject.toml
@@ -82,4 +85,4 @@ clean:
 	rm -rf var/*.sqlite3* var/files var/static
 
 api-snapshot: venv
-	$(COQUAN) spectacular --file src/coquan/api/tests/openapi-snapshot.yaml --validate
+	$(BIN)/python -m coquan.api.snapshot
