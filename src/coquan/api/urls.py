@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("coquan.audit.api.urls")),
     path("", include("coquan.workdays.api.urls")),
     path("", include("coquan.documents.api.urls")),
+    path("", include("coquan.registry.api.urls")),
 ]

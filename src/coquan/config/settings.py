@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "coquan.audit",
     "coquan.workdays",
     "coquan.documents",
+    "coquan.registry",
     "coquan.web",
     "coquan.api",
 ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", include("coquan.audit.urls")),
     path("calendar/", include("coquan.workdays.urls")),
     path("documents/", include("coquan.documents.urls")),
+    path("registry/", include("coquan.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("coquan.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
