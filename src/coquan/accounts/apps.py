@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from coquan.accounts import signals  # noqa: F401  (login audit receivers)
+        from coquan.accounts import signals  # noqa: F401  (sign-in audit receivers)
+        from coquan.accounts.api import schema  # noqa: F401  (OpenAPI token scheme)

@@ -1,4 +1,4 @@
-"""People who sign in, and their API tokens."""
+"""People who sign in, and their personal API tokens."""
 
 from __future__ import annotations
 
@@ -7,9 +7,36 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """People a person may list: everyone for superusers, else colleagues and oneself.
+
+        Colleagues are the people with an active membership in one of the agencies where
+        ``user`` has an active membership (the same rule as the staff directory).
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        from coquan.org.models import Membership
+        from coquan.org.querysets import member_agency_ids
+
+        colleagues = (
+            Membership.objects.active_on()
+            .filter(agency_id__in=member_agency_ids(user))
+            .values("user_id")
+        )
+        return self.filter(models.Q(pk=user.pk) | models.Q(pk__in=colleagues))
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    """Django's user manager (create_user, create_superuser) plus ``visible_to``."""
 
 
 class User(AbstractUser):
@@ -26,6 +53,8 @@ class User(AbstractUser):
         default=False,
         help_text=_("This person must sign in with a one-time code."),
     )
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -45,24 +74,40 @@ TOKEN_PREFIX = "cq_"  # noqa: S105 — a visible prefix, not a secret
 
 
 def hash_token(raw: str) -> str:
+    """The SHA-256 of a raw token: the only form in which a token is stored."""
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 class ApiTokenQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """A person's own tokens: nobody else sees them, superusers included."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(user_id=user.pk)
 
     def usable(self):
+        """Tokens that authenticate now: not revoked and not expired."""
         now = timezone.now()
         return self.filter(revoked_at__isnull=True).filter(
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
         )
 
 
+class TokenStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
 class ApiToken(models.Model):
-    """A personal API token. Only its SHA-256 is stored; the secret is shown once."""
+    """A personal API token for scripts and other systems acting as its owner.
+
+    Only the SHA-256 of the raw token is stored (``key_hash``); the raw token is shown once,
+    when ``accounts.actions.create_token`` makes it. ``prefix`` (the first characters, e.g.
+    ``cq_AbCdEfGh``) lets a person recognise a token in lists and logs. A token stops
+    working when it is revoked (``revoked_at``, never undone) or when ``expires_at`` passes.
+    Tokens are created and revoked only through ``accounts.actions``.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,7 +140,16 @@ class ApiToken(models.Model):
         return raw, raw[:11], hash_token(raw)
 
     @property
-    def is_usable(self) -> bool:
+    def status(self) -> str:
         if self.revoked_at is not None:
-            return False
-        return self.expires_at is None or self.expires_at > timezone.now()
+            return TokenStatus.REVOKED
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return TokenStatus.EXPIRED
+        return TokenStatus.ACTIVE
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == TokenStatus.ACTIVE
+
+    def get_status_display(self) -> str:
+        return str(TokenStatus(self.status).label)

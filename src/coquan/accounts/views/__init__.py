@@ -1,0 +1,1 @@
+"""Web pages of the accounts app: sign-in, second factor, API tokens."""
