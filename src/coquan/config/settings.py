@@ -53,7 +53,17 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("COQUAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("COQUAN_CSRF_TRUSTED_ORIGINS")
 
+# CoQuan apps first: their templates and translations win over Django's and third parties'.
 INSTALLED_APPS = [
+    "coquan.core",
+    "coquan.accounts",
+    "coquan.org",
+    "coquan.audit",
+    "coquan.workdays",
+    "coquan.documents",
+    "coquan.registry",
+    "coquan.web",
+    "coquan.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -75,15 +85,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
-    "coquan.core",
-    "coquan.accounts",
-    "coquan.org",
-    "coquan.audit",
-    "coquan.workdays",
-    "coquan.documents",
-    "coquan.registry",
-    "coquan.web",
-    "coquan.api",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +292,8 @@ SPECTACULAR_SETTINGS = {
 COQUAN_WORKDAY_CUTOFF = env_str("COQUAN_WORKDAY_CUTOFF", "15:00")
 COQUAN_WORKDAY_MORNING_END = env_str("COQUAN_WORKDAY_MORNING_END", "12:00")
 COQUAN_WORKDAY_END = env_str("COQUAN_WORKDAY_END", "17:00")
+# Weekly rest days (Monday=0); the public-sector week is Monday–Friday (standards §4.1 ❓).
+COQUAN_WORKDAY_WEEKEND = tuple(int(x) for x in env_list("COQUAN_WORKDAY_WEEKEND", "5,6"))
 
 # --- Logging -----------------------------------------------------------------------------------
 LOG_JSON = env_bool("COQUAN_LOG_JSON", False)

@@ -16,7 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coquan.org.choices import AgencyLevel, RoleCode
-from coquan.org.querysets import AgencyQuerySet, MembershipQuerySet, UnitQuerySet
+from coquan.org.querysets import (
+    AgencyQuerySet,
+    MembershipQuerySet,
+    PositionQuerySet,
+    UnitQuerySet,
+)
 from coquan.org.validators import validate_organ_id
 
 
@@ -137,6 +142,8 @@ class Position(models.Model):
     rank = models.PositiveSmallIntegerField(
         _("rank"), default=100, help_text=_("Lower ranks are listed first.")
     )
+
+    objects = PositionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("position")

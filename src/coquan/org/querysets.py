@@ -66,6 +66,19 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(agency_id__in=member_agency_ids(user))
 
 
+class PositionQuerySet(models.QuerySet):
+    def for_agency(self, agency):
+        return self.filter(agency=agency)
+
+    def visible_to(self, user):
+        """Positions of the agencies where the person is an active member."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(agency_id__in=member_agency_ids(user))
+
+
 class MembershipQuerySet(models.QuerySet):
     def active_on(self, day: dt.date | None = None):
         return self.filter(_active_on("start_date", "end_date", day or timezone.localdate()))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,21 @@ class NavItem:
     group: str = "main"
 
 
+# Sidebar sections in display order; the main section has no heading of its own.
+NAV_GROUPS: list[tuple[str, str]] = [
+    ("main", _("Work")),
+    ("admin", pgettext_lazy("navigation", "Administration")),
+    ("help", _("Help")),
+]
+
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Dashboard"), "web:dashboard", "bi-speedometer2"),
     NavItem(_("Incoming documents"), "documents:incoming_list", "bi-inbox"),
-    NavItem(_("Register incoming"), "documents:incoming_create", "bi-plus-square", roles=("clerk",)),
+    NavItem(
+        _("Register incoming"), "documents:incoming_create", "bi-plus-square", roles=("clerk",)
+    ),
     NavItem(_("Working-day calendar"), "workdays:calendar", "bi-calendar3"),
+    NavItem(_("Sector registry"), "registry:home", "bi-database"),
     NavItem(_("Units"), "org:unit_list", "bi-diagram-3", roles=("admin",), group="admin"),
     NavItem(_("Staff"), "org:member_list", "bi-people", roles=("admin",), group="admin"),
     NavItem(_("Import org tree"), "org:import", "bi-upload", roles=("admin",), group="admin"),
@@ -34,7 +45,12 @@ NAV_ITEMS: list[NavItem] = [
         _("Audit log"), "audit:entry_list", "bi-journal-check", roles=("admin",), group="admin"
     ),
     NavItem(
-        _("Role settings"), "accounts:second_factor_policy", "bi-shield-lock", superuser=True, group="admin"
+        _("Role settings"),
+        "accounts:second_factor_policy",
+        "bi-shield-lock",
+        superuser=True,
+        group="admin",
     ),
+    NavItem(_("Agencies"), "org:agency_list", "bi-buildings", superuser=True, group="admin"),
     NavItem(_("API documentation"), "api-docs", "bi-code-square", group="help"),
 ]

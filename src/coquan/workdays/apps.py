@@ -6,3 +6,8 @@ class WorkdaysConfig(AppConfig):
     name = "coquan.workdays"
     label = "workdays"
     verbose_name = _("Working-day calendar")
+
+    def ready(self):
+        from coquan.workdays.store import connect_signals
+
+        connect_signals()

@@ -62,5 +62,9 @@ def make_member(agency, *roles: str, user=None, unit=None, **user_kwargs) -> Use
     user = user or UserFactory(**user_kwargs)
     membership = Membership.objects.create(user=user, agency=agency, unit=unit)
     if roles:
+        # Role rows come from a data migration, and the flush after a transactional test
+        # (browser tests, workers) deletes them: make sure the ones asked for exist.
+        for code in roles:
+            Role.objects.get_or_create(code=code)
         membership.roles.set(Role.objects.filter(code__in=roles))
     return user
