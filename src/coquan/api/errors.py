@@ -27,6 +27,13 @@ def _django_validation_details(exc: DjangoValidationError):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DjangoPermissionDenied | exceptions.PermissionDenied) and context.get(
+        "request"
+    ):
+        # DRF handles refusals inside the view, so the audit middleware never sees them.
+        from coquan.audit.services import record_permission_denied
+
+        record_permission_denied(context["request"], str(exc))
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_details(exc))
     elif isinstance(exc, DjangoPermissionDenied):

@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "coquan.accounts.middleware.RequireSecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "coquan.audit.middleware.PermissionDeniedAuditMiddleware",
 ]
 
 ROOT_URLCONF = "coquan.config.urls"

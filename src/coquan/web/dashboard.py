@@ -36,6 +36,8 @@ class RoleCard:
 
 
 CALENDAR = CardLink(_("Working-day calendar"), "workdays:calendar")
+INCOMING = CardLink(_("Incoming documents"), "documents:incoming_list")
+REGISTER_INCOMING = CardLink(_("Register incoming"), "documents:incoming_create")
 API_DOCS = CardLink(_("API documentation"), "api-docs")
 
 # Ordered as a person reads an agency: administration first, then the document flow
@@ -70,7 +72,7 @@ ROLE_CARDS: tuple[RoleCard, ...] = (
             _("Signed documents waiting to be numbered and issued"),
             _("Electronic documents received from other agencies"),
         ),
-        links=(CALENDAR,),
+        links=(REGISTER_INCOMING, INCOMING, CALENDAR),
     ),
     RoleCard(
         role=RoleCode.LEADER.value,
@@ -82,7 +84,7 @@ ROLE_CARDS: tuple[RoleCard, ...] = (
             _("Drafts waiting for your approval or signature"),
             _("Overdue work across the agency"),
         ),
-        links=(CALENDAR,),
+        links=(INCOMING, CALENDAR),
     ),
     RoleCard(
         role=RoleCode.UNIT_LEADER.value,
@@ -94,7 +96,7 @@ ROLE_CARDS: tuple[RoleCard, ...] = (
             _("Drafts from your officers waiting for review"),
             _("Your unit's deadlines"),
         ),
-        links=(CALENDAR,),
+        links=(INCOMING, CALENDAR),
     ),
     RoleCard(
         role=RoleCode.OFFICER.value,
@@ -106,7 +108,7 @@ ROLE_CARDS: tuple[RoleCard, ...] = (
             _("Your drafts and the opinions requested on them"),
             _("Tasks and their due dates"),
         ),
-        links=(CALENDAR,),
+        links=(INCOMING, CALENDAR),
     ),
     RoleCard(
         role=RoleCode.DESK_OFFICER.value,

@@ -38,6 +38,12 @@ NAV_ITEMS: list[NavItem] = [
     ),
     NavItem(_("Working-day calendar"), "workdays:calendar", "bi-calendar3"),
     NavItem(_("Sector registry"), "registry:home", "bi-database"),
+    NavItem(_("One-stop desk"), "onestop:desk", "bi-person-vcard", roles=("desk_officer",)),
+    NavItem(_("Dossiers"), "onestop:dossier_list", "bi-folder2-open"),
+    NavItem(_("Procedure catalogue"), "onestop:procedure_list", "bi-list-check"),
+    NavItem(
+        _("Electronic exchange"), "exchange:home", "bi-arrow-left-right", roles=("clerk", "admin")
+    ),
     NavItem(_("Units"), "org:unit_list", "bi-diagram-3", roles=("admin",), group="admin"),
     NavItem(_("Staff"), "org:member_list", "bi-people", roles=("admin",), group="admin"),
     NavItem(_("Import org tree"), "org:import", "bi-upload", roles=("admin",), group="admin"),

@@ -1,0 +1,93 @@
+"""Files of incoming documents: scans, electronic originals, files added while handling."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def with_current_flag(self):
+        """Annotate ``is_current``: no later version replaces this file."""
+        newer = Attachment.objects.filter(replaces=OuterRef("pk"))
+        return self.annotate(is_current=~Exists(newer))
+
+
+class ImmutableRecordError(RuntimeError):
+    """Raised when code tries to change or delete a stored attachment row."""
+
+
+class Attachment(models.Model):
+    """One stored file of an incoming document, immutable once written.
+
+    The file lives in the default ``STORAGES`` backend under a private path with a random
+    name (never served directly: downloads go through a view that checks access). The type is
+    detected from the content (``documents.filetypes``), not from the name; ``sha256`` and
+    ``size`` let anyone check the file was not altered. The original file name is kept,
+    sanitised, for display and download only. A correction is a new row that ``replaces``
+    the previous version: the history stays (Decree 30/2020 App. VI: integrity, retention).
+    """
+
+    document = models.ForeignKey(
+        "documents.IncomingDocument",
+        verbose_name=_("document"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    step = models.ForeignKey(
+        "documents.HandlingStep",
+        verbose_name=_("handling step"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        help_text=_("The opinion this file was attached to, if any."),
+    )
+    file = models.FileField(_("file"), max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    mime_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    version = models.PositiveSmallIntegerField(_("file version"), default=1)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="attachment_version_valid"),
+            models.CheckConstraint(
+                condition=~Q(replaces=models.F("pk")), name="attachment_not_self_replacing"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def save(self, *args, **kwargs):
+        """Insert only: a stored attachment never changes (corrections are new versions)."""
+        if not self._state.adding:
+            raise ImmutableRecordError("Attachments are immutable; add a new version instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecordError("Attachments are immutable and are never deleted.")

@@ -1,0 +1,123 @@
+"""Per-role work queues of incoming documents (issue 3, part 7), as data.
+
+Each queue is a tab of the incoming list: who sees it (roles in the agency), the condition
+that selects its documents (combined with ``visible_to`` in the same query) and its default
+order. Counts of all tabs come from one aggregate query.
+
+- clerk: **to present** — registered or returned, not yet presented; urgent ones first,
+  late ones marked (Decree 30/2020 Art. 23: present at the latest the next working day);
+- leader: **to assign** (presented to me) and **overdue** (still open after the deadline);
+- unit leader: **overdue in my units**;
+- officer (and unit leader): **to handle** (lead), **co-handling**, **for information**;
+- everyone: **all** the documents they may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coquan.documents import querysets as q
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    roles: tuple[str, ...]
+    condition: Callable[[object, dt.date], Q] | None
+    ordering: tuple[str, ...]
+    show_late: bool = False
+
+
+QUEUES: tuple[Queue, ...] = (
+    Queue(
+        "to_present",
+        _("To present"),
+        ("clerk",),
+        lambda user, today: q.q_to_present(),
+        ("-urgency", "arrival_date", "arrival_number"),
+        show_late=True,
+    ),
+    Queue(
+        "to_assign",
+        _("To assign"),
+        ("leader",),
+        lambda user, today: q.q_awaiting_assignment_by(user),
+        ("-urgency", "presented_at", "arrival_number"),
+    ),
+    Queue(
+        "overdue",
+        _("Overdue"),
+        ("leader",),
+        lambda user, today: q.q_overdue(today),
+        ("due_date", "arrival_number"),
+    ),
+    Queue(
+        "unit_overdue",
+        _("Overdue in my units"),
+        ("unit_leader",),
+        lambda user, today: q.q_overdue(today) & q.q_in_my_units(user),
+        ("due_date", "arrival_number"),
+    ),
+    Queue(
+        "to_handle",
+        _("To handle"),
+        ("officer", "unit_leader"),
+        lambda user, today: q.q_handled_by(user),
+        ("due_date", "-urgency", "arrival_number"),
+    ),
+    Queue(
+        "co_handling",
+        _("Co-handling"),
+        ("officer", "unit_leader"),
+        lambda user, today: q.q_co_handled_by(user),
+        ("due_date", "-urgency", "arrival_number"),
+    ),
+    Queue(
+        "for_info",
+        _("For information"),
+        ("officer", "unit_leader", "leader"),
+        lambda user, today: q.q_for_info_of(user),
+        ("-arrival_date", "-arrival_number"),
+    ),
+    Queue("all", _("All documents"), (), None, ("-arrival_date", "-arrival_number")),
+)
+
+QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}
+
+
+def queues_for(roles: set[str]) -> list[Queue]:
+    """The tabs a person holding ``roles`` sees, in order (``all`` always last)."""
+    return [queue for queue in QUEUES if not queue.roles or set(queue.roles) & roles]
+
+
+def pick(queues: list[Queue], key: str | None) -> Queue:
+    """The requested tab if the person has it, else their first tab."""
+    for queue in queues:
+        if queue.key == key:
+            return queue
+    return queues[0]
+
+
+def apply(queryset, queue: Queue, user, today: dt.date | None = None):
+    if queue.condition is None:
+        return queryset
+    return queryset.filter(queue.condition(user, today or timezone.localdate()))
+
+
+def counts(queryset, queues: list[Queue], user, today: dt.date | None = None) -> dict[str, int]:
+    """{queue key: number of documents}, for every tab, in one aggregate query."""
+    today = today or timezone.localdate()
+    aggregates = {}
+    for queue in queues:
+        if queue.condition is None:
+            aggregates[queue.key] = Count("pk")
+        else:
+            aggregates[queue.key] = Count("pk", filter=queue.condition(user, today))
+    return queryset.order_by().aggregate(**aggregates)

@@ -1,0 +1,100 @@
+"""Who sees which incoming document: one SQL query, secrecy respected everywhere."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from coquan.accounts.models import User
+from coquan.core.testing.factories import make_member
+from coquan.documents import actions
+from coquan.documents.choices import Secrecy
+from coquan.documents.models import IncomingDocument
+
+
+def visible_ids(user):
+    return set(IncomingDocument.objects.visible_to(user).values_list("pk", flat=True))
+
+
+@pytest.fixture
+def docs(office):
+    plain = office.register(subject="Văn bản thường")
+    presented = office.register(subject="Đã trình", code_number="2")
+    presented = actions.present(office.clerk, document=presented, leader=office.leader)
+    to_unit = office.register(subject="Giao phòng", code_number="3")
+    to_unit = actions.present(office.clerk, document=to_unit, leader=office.leader)
+    to_unit = actions.assign(
+        office.leader,
+        document=to_unit,
+        lead_unit=office.unit,
+        due_days=2,
+        for_info=[office.officer2],
+    )
+    secret = office.register(subject="Mật", code_number="4", secrecy=Secrecy.SECRET)
+    return {"plain": plain, "presented": presented, "to_unit": to_unit, "secret": secret}
+
+
+@pytest.mark.django_db
+def test_overseeing_roles_see_every_non_secret_document(office, docs):
+    non_secret = {docs["plain"].pk, docs["presented"].pk, docs["to_unit"].pk}
+    assert visible_ids(office.leader) == non_secret
+    admin = make_member(office.agency, "admin", username="quantri")
+    assert visible_ids(admin) == non_secret
+    # The clerk registered the secret one and holds its grant.
+    assert visible_ids(office.clerk) == non_secret | {docs["secret"].pk}
+
+
+@pytest.mark.django_db
+def test_officers_see_only_what_involves_them_or_their_unit(office, docs):
+    assert visible_ids(office.officer) == {docs["to_unit"].pk}  # lead unit member
+    assert visible_ids(office.unit_leader) == {docs["to_unit"].pk}
+    assert visible_ids(office.officer2) == {docs["to_unit"].pk}  # for information
+    nobody = make_member(office.agency, username="khong-lien-quan")
+    assert visible_ids(nobody) == set()
+
+
+@pytest.mark.django_db
+def test_other_agencies_and_anonymous_see_nothing(office, docs):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert visible_ids(office.outsider) == set()
+    assert visible_ids(AnonymousUser()) == set()
+
+
+@pytest.mark.django_db
+def test_secret_documents_only_for_granted_people(office, docs):
+    secret = docs["secret"]
+    superuser = User.objects.create_superuser("vanhanh", "vh@example.gov.vn", "x")
+    assert secret.pk not in visible_ids(office.leader)
+    assert secret.pk not in visible_ids(superuser)
+    assert visible_ids(superuser) >= {docs["plain"].pk}
+    assert IncomingDocument.objects.visible_to(office.leader).count() == 3
+    actions.present(office.clerk, document=secret, leader=office.leader)
+    assert secret.pk in visible_ids(office.leader)
+
+
+@pytest.mark.django_db
+def test_a_person_who_left_the_agency_sees_nothing(office, docs):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    membership = office.officer.memberships.get()
+    membership.end_date = timezone.localdate() - dt.timedelta(days=1)
+    membership.start_date = membership.end_date - dt.timedelta(days=10)
+    membership.save()
+    from coquan.core.access import clear_access_cache
+
+    clear_access_cache(office.officer)
+    assert visible_ids(office.officer) == set()
+
+
+@pytest.mark.django_db
+def test_visibility_is_one_sql_query(office, docs):
+    for user in (office.clerk, office.leader, office.officer, office.outsider):
+        with CaptureQueriesContext(connection) as queries:
+            count = IncomingDocument.objects.visible_to(user).count()
+            rows = list(IncomingDocument.objects.visible_to(user).for_list()[:25])
+        assert len(queries) == 2, [q["sql"] for q in queries]
+        assert count == len(rows)
