@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -220,13 +221,19 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("COQUAN_BEHIND_PROXY") else None
 )
 
+# Map tiles for the registry's BTS map; empty = offline coordinate plot without tiles.
+COQUAN_MAP_TILE_URL = env_str("COQUAN_MAP_TILE_URL", "")
+_TILE_ORIGIN = (
+    "{0.scheme}://{0.netloc}".format(urlsplit(COQUAN_MAP_TILE_URL)) if COQUAN_MAP_TILE_URL else None
+)
+
 # Strict CSP: everything from our own origin, scripts only with a nonce or from 'self'.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
