@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("coquan.workdays.api.urls")),
     path("", include("coquan.documents.api.urls")),
     path("", include("coquan.registry.api.urls")),
+    path("", include("coquan.exchange.api.urls")),
 ]

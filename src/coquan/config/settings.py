@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "coquan.workdays",
     "coquan.documents",
     "coquan.registry",
+    "coquan.exchange",
     "coquan.web",
     "coquan.api",
     "django.contrib.admin",
@@ -253,6 +254,20 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["coquan.config.formats"]
 LANGUAGE_COOKIE_NAME = "coquan_language"
 
+# --- E-mail (reminders, notifications); console output unless a server is configured ------
+EMAIL_BACKEND = env_str(
+    "COQUAN_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("COQUAN_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("COQUAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("COQUAN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("COQUAN_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("COQUAN_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("COQUAN_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("COQUAN_EMAIL_FROM", "coquan@localhost")
+
 # --- Background tasks --------------------------------------------------------------------------
 TASKS = {
     "default": {
@@ -321,5 +336,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("COQUAN_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # pyHanko logs a traceback for every untrusted signature; CoQuan reports the result.
+        "pyhanko.sign.validation.generic_cms": {"level": "ERROR"},
+    },
 }

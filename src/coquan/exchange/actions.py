@@ -1,0 +1,550 @@
+"""Actions of the exchange app: every state change of received packages and keys.
+
+``receive_package`` is the one entry point for packages, whoever delivers them: the upload
+form, the API, and later the transports (which call it as the system, ``actor`` None).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coquan.core.actions import action, describe, record_denial
+from coquan.exchange import pipeline
+from coquan.exchange.choices import PackageKind, PackageState
+from coquan.exchange.edxml.codes import STATUS_ACCEPTED, STATUS_RECEIVED, STATUS_REFUSED
+from coquan.exchange.edxml.model import DocumentPackage, StatusPackage, header_json
+from coquan.exchange.edxml.problems import REFUSAL_PREFIX_VI, PackageRefused
+from coquan.exchange.edxml.signing import (
+    certificate_fingerprint,
+    generate_agency_certificate,
+)
+from coquan.exchange.models import (
+    AgencyKey,
+    OutgoingStatus,
+    ReceivedAttachment,
+    ReceivedPackage,
+)
+from coquan.exchange.permissions import (
+    require_key_admin,
+    require_package_clerk,
+    require_receive,
+)
+
+RECEIVE = "exchange.package.receive"
+REASON_LIMIT = 400
+
+
+@dataclass
+class Receipt:
+    """The outcome of ``receive_package``.
+
+    ``created`` is False when the package had already been received (a redelivery): then
+    ``package`` is the row of the first receipt and nothing new was stored.
+    ``status`` is the status package built in answer (01 or 02), if any.
+    """
+
+    package: ReceivedPackage
+    created: bool
+    status: OutgoingStatus | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.package.state != PackageState.QUARANTINED
+
+    @property
+    def refusal(self) -> PackageRefused | None:
+        return self.package.refusal
+
+
+def receive_package(actor, *, agency, raw: bytes, source: str, size: int | None = None) -> Receipt:
+    """Receive one edXML package addressed to ``agency``.
+
+    Who: a clerk or administrator of ``agency`` (upload, API), or the system (``actor``
+    None: transports). Runs the pipeline's pure steps first (``pipeline.prepare``: size,
+    safe parse, structure, recipient, XML signature, fields, PDF signatures), outside any
+    transaction, then stores the raw bytes (content-addressed, SHA-256) and records the
+    outcome with ``record_received_package`` in one transaction with one audit entry:
+
+    - accepted: state ``parsed``, the attachments stored, a status 01 built;
+    - refused: state ``quarantined`` with the refusal's code, nothing else but the status 02
+      that tells the sender why (when the sender can be known);
+    - already received (same receipt key for this agency, standards §1.3 ``DocumentId``):
+      the existing row is returned; no second row, no second status 01.
+
+    Never raises for bad input: the refusal is in ``Receipt.refusal``. Raises
+    ``PermissionDenied`` for people without the role.
+    """
+    try:
+        require_receive(actor, agency=agency)
+    except PermissionDenied as exc:
+        record_denial(actor, RECEIVE, agency=agency, reason=str(exc))
+        raise
+    prepared = pipeline.prepare(
+        agency=agency, raw=raw, size=size, trusted=pipeline.trusted_certificates
+    )
+    raw_name = ""
+    files: list[str] = []
+    if prepared.accepted:
+        existing = _existing(agency, prepared)
+        if existing is None:
+            raw_name = pipeline.store_raw(agency, prepared)
+            files = pipeline.store_attachments(agency, prepared)
+    elif prepared.keep_raw:
+        raw_name = pipeline.store_raw(agency, prepared)
+    return record_received_package(
+        actor,
+        agency=agency,
+        prepared=prepared,
+        source=source,
+        raw_name=raw_name,
+        files=files,
+    )
+
+
+def _existing(agency, prepared) -> ReceivedPackage | None:
+    if not prepared.receipt_key:
+        return None
+    return (
+        ReceivedPackage.objects.accepted()
+        .filter(agency=agency, receipt_key=prepared.receipt_key)
+        .first()
+    )
+
+
+def _header_fields(prepared) -> dict:
+    """The listing columns, from the package read (or the reply target when it was not)."""
+    package = prepared.package
+    fields: dict = {}
+    if isinstance(package, DocumentPackage):
+        issued = package.promulgation_date
+        priority = package.other_info.priority
+        due = package.due_date
+        doc_type = package.business_doc_type
+        fields.update(
+            kind=PackageKind.DOCUMENT,
+            document_id=package.document_id[:255],
+            business_doc_type=doc_type if isinstance(doc_type, int) and doc_type >= 0 else None,
+            code_number=package.code.code_number[:11],
+            code_notation=package.code.code_notation[:30],
+            promulgation_date=issued,
+            type_name=package.document_type.type_name[:100],
+            subject=package.subject[:500],
+            priority=priority if isinstance(priority, int) and 0 <= priority < 100 else None,
+            due_date=due if not isinstance(due, str) else None,
+        )
+    elif isinstance(package, StatusPackage):
+        fields.update(
+            kind=PackageKind.STATUS,
+            document_id=package.document_id[:255],
+            status_code=package.status_code[:2],
+            subject=package.description[:500],
+        )
+    elif prepared.reply_to is not None:
+        fields.update(document_id=prepared.reply_to.document_id[:255])
+    if package is not None:
+        fields.update(
+            sender_organ_id=package.sender.organ_id[:13],
+            sender_name=package.sender.organ_name[:200],
+        )
+    elif prepared.reply_to is not None:
+        fields.update(sender_organ_id=prepared.reply_to.organ_id[:13])
+    return fields
+
+
+def _refusal_params(refusal: PackageRefused | None) -> dict:
+    if refusal is None:
+        return {}
+    return {"path": refusal.path, **{key: str(value) for key, value in refusal.params.items()}}
+
+
+def _status_row(
+    *, actor, agency, package, code: str, response_for, description=""
+) -> OutgoingStatus:
+    content, signed = pipeline.build_status(
+        agency=agency,
+        actor=actor,
+        code=code,
+        response_for=response_for,
+        description=description,
+    )
+    return OutgoingStatus.objects.create(
+        agency=agency,
+        package=package,
+        status_code=code,
+        description=(description or pipeline.STATUS_WIRE[code])[:500],
+        recipient_organ_id=response_for.organ_id,
+        document_id=response_for.document_id[:255],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        signed=signed,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+@action(RECEIVE, permission=require_receive)
+def record_received_package(
+    actor, *, agency, prepared, source: str, raw_name: str, files: list[str]
+) -> Receipt:
+    """Write the outcome of the pipeline for one package (called by ``receive_package``).
+
+    Who: as ``receive_package``. Writes, in this transaction: the ``ReceivedPackage`` row
+    (quarantined or parsed), for an accepted document its attachments and a status 01, for
+    a refusal the status 02 when the sender can be told; or nothing new when the package
+    was already received (the unique constraints on the receipt key decide under
+    concurrency). One audit entry in every case.
+    """
+    refusal = prepared.refusal
+    signature = prepared.signature
+    row = ReceivedPackage(
+        agency=agency,
+        state=PackageState.PARSED if refusal is None else PackageState.QUARANTINED,
+        source=source,
+        received_at=timezone.now(),
+        received_by=actor if getattr(actor, "is_authenticated", False) else None,
+        raw_file=raw_name,
+        raw_sha256=prepared.sha256,
+        raw_size=prepared.size,
+        error_code=refusal.code if refusal else "",
+        error_params=_refusal_params(refusal),
+        problems=[problem.as_dict() for problem in prepared.problems],
+        signature_status=signature.status if signature else "",
+        signature_detail=signature.as_dict() if signature else None,
+        header=header_json(prepared.package) if prepared.package is not None else None,
+        receipt_key=(prepared.receipt_key or "") if refusal is None else "",
+        **_header_fields(prepared),
+    )
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        existing = _existing(agency, prepared)
+        if existing is None:
+            raise
+        return _redelivered(existing)
+
+    status = None
+    if refusal is None:
+        for index, (attachment, name) in enumerate(
+            zip(getattr(prepared.package, "attachments", []), files, strict=True)
+        ):
+            pdf = prepared.pdf_results.get(index)
+            ReceivedAttachment.objects.create(
+                agency=agency,
+                package=row,
+                position=index + 1,
+                content_id=attachment.content_id[:100],
+                name=(attachment.attachment_name or attachment.content_id or "?")[:255],
+                description=attachment.description[:500],
+                content_type=attachment.content_type[:100],
+                file=name,
+                size=attachment.size,
+                sha256=attachment.sha256,
+                pdf_signature_status=pdf.status if pdf else "",
+                pdf_signature_detail=pdf.as_dict() if pdf else None,
+            )
+        if row.kind == PackageKind.DOCUMENT:
+            status = _status_row(
+                actor=actor,
+                agency=agency,
+                package=row,
+                code=STATUS_RECEIVED,
+                response_for=prepared.reply_to,
+            )
+        summary = _("Package %(document)s received from %(sender)s") % {
+            "document": row.document_id or row.raw_sha256[:12],
+            "sender": row.sender_organ_id or "?",
+        }
+    else:
+        if prepared.reply_to is not None:
+            status = _status_row(
+                actor=actor,
+                agency=agency,
+                package=row,
+                code=STATUS_REFUSED,
+                response_for=prepared.reply_to,
+                description=refusal.status_reason,
+            )
+        summary = _("Package refused and quarantined: %(reason)s") % {"reason": refusal.message}
+    describe(
+        obj=row,
+        agency=agency,
+        summary=summary[:500],
+        after={
+            "state": row.state,
+            "sha256": row.raw_sha256,
+            "size": row.raw_size,
+            "document_id": row.document_id,
+            "error_code": row.error_code,
+            "signature": row.signature_status,
+            "status_sent": status.status_code if status else "",
+        },
+    )
+    return Receipt(package=row, created=True, status=status)
+
+
+def _redelivered(existing: ReceivedPackage) -> Receipt:
+    describe(
+        obj=existing,
+        agency=existing.agency,
+        summary=(
+            _("Package %(document)s delivered again; the first receipt is kept")
+            % {"document": existing.document_id}
+        )[:500],
+        after={"redelivered": True, "state": existing.state},
+    )
+    return Receipt(package=existing, created=False)
+
+
+@action("exchange.package.refuse", permission=require_package_clerk)
+def refuse_package(actor, *, package: ReceivedPackage, reason: str) -> OutgoingStatus:
+    """Refuse a received document that was not registered (status 02 with the reason).
+
+    Who: a clerk or administrator of the recipient agency. Decree 30 Art. 21.2.b: a
+    document that is not the agency's to handle, or is wrong, goes back to the sender.
+    Only a document package in state ``parsed`` can be refused; the reason is required.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for refusing the document.")})
+    if len(reason) > REASON_LIMIT:
+        raise ValidationError(
+            {
+                "reason": _("The reason may be at most %(limit)s characters.")
+                % {"limit": REASON_LIMIT}
+            }
+        )
+    locked = ReceivedPackage.objects.select_for_update().get(pk=package.pk)
+    if locked.state != PackageState.PARSED or locked.kind != PackageKind.DOCUMENT:
+        raise ValidationError(_("Only a received document that is not registered can be refused."))
+    before = {"state": locked.state}
+    locked.state = PackageState.REFUSED
+    locked.error_code = "refused_by_clerk"
+    locked.error_params = {"reason": reason}
+    locked.save(update_fields=["state", "error_code", "error_params"])
+    from coquan.exchange.edxml.model import ResponseFor
+
+    status = _status_row(
+        actor=actor,
+        agency=locked.agency,
+        package=locked,
+        code=STATUS_REFUSED,
+        response_for=ResponseFor(
+            organ_id=locked.sender_organ_id,
+            code=locked.code_text,
+            promulgation_date=locked.promulgation_date,
+            document_id=locked.document_id,
+        ),
+        description=f"{REFUSAL_PREFIX_VI}: {reason}",
+    )
+    describe(
+        obj=locked,
+        agency=locked.agency,
+        summary=(
+            _("Document %(document)s refused: %(reason)s")
+            % {"document": locked.document_id, "reason": reason}
+        )[:500],
+        before=before,
+        after={"state": locked.state, "reason": reason},
+    )
+    package.state = locked.state
+    package.error_code = locked.error_code
+    package.error_params = locked.error_params
+    return status
+
+
+def _files_of(package: ReceivedPackage) -> list:
+    """The package's stored attachments as uploads for the documents app."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    uploads = []
+    for attachment in package.attachments.order_by("position"):
+        with default_storage.open(attachment.file.name, "rb") as handle:
+            uploads.append(ContentFile(handle.read(), name=attachment.name))
+    return uploads
+
+
+_COMPETENCE = re.compile(r"^\s*(TM|KT|TL|TUQ|Q)\s*\.")
+
+
+def _competence_code(text: str) -> str:
+    """The signing authority code of an edXML ``Competence`` ("KT. GIÁM ĐỐC" → "KT")."""
+    match = _COMPETENCE.match(text.upper())
+    return match.group(1) if match else ""
+
+
+@action("exchange.package.register", permission=require_package_clerk)
+def register_package(
+    actor, *, package: ReceivedPackage, document_type=None, confirm_duplicate: bool = False
+):
+    """Register a received electronic document in the agency's incoming book (status 03).
+
+    Who: a clerk of the recipient agency (``documents.register_incoming`` checks it too).
+    Decree 30/2020 Art. 22: the clerk registers the document and it gets the next số đến;
+    the package's fields fill the App. VI incoming metadata (``channel="electronic"``,
+    ``edxml_document_id`` = ``DocumentId``, urgency = ``Priority``) and its files become the
+    document's files. The package becomes ``registered`` and a status 03 (Đã tiếp nhận) is
+    built for the sender, in the same transaction. Only a new document (``BussinessDocType``
+    0) in state ``parsed`` can be registered; ``document_type`` defaults to the type whose
+    name matches ``TypeName``. ``DuplicateDocument`` (from the documents app) when it looks
+    registered already, unless ``confirm_duplicate``.
+    """
+    from coquan.documents.actions import register_incoming
+    from coquan.documents.choices import Channel
+    from coquan.documents.models import DocumentType
+    from coquan.exchange.edxml.model import ResponseFor
+
+    locked = ReceivedPackage.objects.select_for_update().get(pk=package.pk)
+    if (
+        locked.state != PackageState.PARSED
+        or locked.kind != PackageKind.DOCUMENT
+        or locked.business_doc_type != 0
+    ):
+        raise ValidationError(
+            _("Only a new document that was received and not refused can be registered.")
+        )
+    agency = locked.agency
+    if document_type is None:
+        document_type = DocumentType.objects.match(agency, locked.type_name)
+    if document_type is None:
+        raise ValidationError(
+            {
+                "document_type": _("Choose the type of the document: “%(name)s” is not known.")
+                % {"name": locked.type_name or "—"}
+            }
+        )
+    header = locked.header or {}
+    signer = header.get("signer_info") or {}
+    other = header.get("other_info") or {}
+    page_count = other.get("page_amount")
+    document = register_incoming(
+        actor,
+        agency=agency,
+        document_type=document_type,
+        subject=locked.subject,
+        issued_date=locked.promulgation_date,
+        issuer_name=locked.sender_name,
+        issuer_organ_id=locked.sender_organ_id,
+        code_number=locked.code_number,
+        code_notation=locked.code_notation,
+        place=((header.get("promulgation_info") or {}).get("place") or "")[:50],
+        description=(header.get("content") or "")[:500],
+        signer_competence=_competence_code(signer.get("competence") or ""),
+        signer_position=(signer.get("position") or "")[:100],
+        signer_name=(signer.get("full_name") or "")[:50],
+        urgency=locked.priority if locked.priority in range(5) else 0,
+        page_count=page_count if isinstance(page_count, int) and 0 <= page_count < 1000 else None,
+        due_date=locked.due_date,
+        arrival_date=locked.received_at,
+        files=_files_of(locked),
+        channel=Channel.ELECTRONIC,
+        edxml_document_id=locked.document_id,
+        confirm_duplicate=confirm_duplicate,
+    )
+    locked.state = PackageState.REGISTERED
+    locked.save(update_fields=["state"])
+    status = _status_row(
+        actor=actor,
+        agency=agency,
+        package=locked,
+        code=STATUS_ACCEPTED,
+        response_for=ResponseFor(
+            organ_id=locked.sender_organ_id,
+            code=locked.code_text,
+            promulgation_date=locked.promulgation_date,
+            document_id=locked.document_id,
+        ),
+    )
+    describe(
+        obj=locked,
+        agency=agency,
+        summary=(
+            _("Document %(document)s registered with arrival number %(number)s")
+            % {"document": locked.document_id, "number": document.arrival_number}
+        )[:500],
+        before={"state": PackageState.PARSED},
+        after={"state": locked.state, "incoming_document": document.pk, "status_sent": "03"},
+    )
+    package.state = locked.state
+    return document, status
+
+
+def generate_agency_key(actor, *, agency, key_size: int = 3072, days: int = 730) -> AgencyKey:
+    """Create a new RSA key and self-signed certificate for ``agency`` and install it.
+
+    The key is generated before the transaction (it takes a moment), then
+    ``install_agency_key`` stores it.
+    """
+    try:
+        require_key_admin(actor, agency=agency)
+    except PermissionDenied as exc:
+        record_denial(actor, "exchange.key.install", agency=agency, reason=str(exc))
+        raise
+    key_pem, cert_pem = generate_agency_certificate(
+        organ_id=agency.organ_id, name=agency.name, key_size=key_size, days=days
+    )
+    return install_agency_key(
+        actor, agency=agency, private_key_pem=key_pem, certificate_pem=cert_pem
+    )
+
+
+@action("exchange.key.install", permission=require_key_admin)
+def install_agency_key(actor, *, agency, private_key_pem: bytes, certificate_pem: bytes):
+    """Make a key pair the agency's active signing key; earlier keys stay for verifying.
+
+    Who: the agency's administrators or the system (management command). Refuses a
+    certificate that does not match the private key.
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        certificate = x509.load_pem_x509_certificate(certificate_pem)
+        key = serialization.load_pem_private_key(private_key_pem, password=None)
+    except ValueError as exc:
+        raise ValidationError(_("The key or the certificate cannot be read.")) from exc
+    public = serialization.PublicFormat.SubjectPublicKeyInfo
+    encoding = serialization.Encoding.DER
+    if key.public_key().public_bytes(encoding, public) != certificate.public_key().public_bytes(
+        encoding, public
+    ):
+        raise ValidationError(_("The certificate does not belong to the private key."))
+    AgencyKey.objects.filter(agency=agency, active=True).update(active=False)
+    row = AgencyKey.objects.create(
+        agency=agency,
+        certificate_pem=certificate_pem.decode("ascii"),
+        private_key_pem=private_key_pem.decode("ascii"),
+        fingerprint=certificate_fingerprint(certificate),
+        subject=certificate.subject.rfc4514_string()[:500],
+        not_before=certificate.not_valid_before_utc,
+        not_after=certificate.not_valid_after_utc,
+        active=True,
+    )
+    describe(
+        obj=row,
+        agency=agency,
+        summary=(
+            _("New signing key %(fingerprint)s for %(agency)s")
+            % {"fingerprint": row.fingerprint[:16], "agency": agency.organ_id}
+        )[:500],
+        after={"fingerprint": row.fingerprint, "not_after": row.not_after},
+    )
+    return row
+
+
+__all__ = [
+    "Receipt",
+    "generate_agency_key",
+    "install_agency_key",
+    "receive_package",
+    "record_received_package",
+    "refuse_package",
+    "register_package",
+]

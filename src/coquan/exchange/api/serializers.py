@@ -1,0 +1,190 @@
+"""Serializers of the exchange API (lists never carry the header or the files)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from coquan.exchange.models import OutgoingStatus, ReceivedAttachment, ReceivedPackage
+
+
+class SignatureSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    reason = serializers.CharField()
+    message = serializers.CharField()
+    subject = serializers.CharField()
+    fingerprint = serializers.CharField()
+    algorithm = serializers.CharField()
+
+
+class ProblemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    path = serializers.CharField()
+    severity = serializers.CharField()
+    message = serializers.CharField()
+
+
+class RefusalSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    status_reason = serializers.CharField()
+
+
+class ReceivedPackageSerializer(serializers.ModelSerializer):
+    """One line of the list of received packages."""
+
+    agency = serializers.CharField(source="agency.organ_id", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="document, status or unknown.")
+    state = serializers.CharField(
+        read_only=True, help_text="quarantined, parsed, registered or refused."
+    )
+    source = serializers.CharField(read_only=True, help_text="web, api, local, http or hub.")
+    signature_status = serializers.CharField(
+        read_only=True, help_text="valid, invalid, unverifiable (empty: not checked)."
+    )
+
+    class Meta:
+        model = ReceivedPackage
+        fields = [
+            "id",
+            "agency",
+            "kind",
+            "state",
+            "source",
+            "received_at",
+            "document_id",
+            "business_doc_type",
+            "status_code",
+            "sender_organ_id",
+            "sender_name",
+            "code_number",
+            "code_notation",
+            "promulgation_date",
+            "type_name",
+            "subject",
+            "priority",
+            "due_date",
+            "signature_status",
+            "error_code",
+            "raw_sha256",
+            "raw_size",
+        ]
+        read_only_fields = fields
+
+
+class ReceivedAttachmentSerializer(serializers.ModelSerializer):
+    pdf_signature = serializers.SerializerMethodField()
+    pdf_signature_status = serializers.CharField(
+        read_only=True, help_text="valid, invalid, unverifiable, unsigned (empty: not a PDF)."
+    )
+
+    class Meta:
+        model = ReceivedAttachment
+        fields = [
+            "position",
+            "content_id",
+            "name",
+            "description",
+            "content_type",
+            "size",
+            "sha256",
+            "pdf_signature_status",
+            "pdf_signature",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SignatureSerializer(allow_null=True))
+    def get_pdf_signature(self, obj) -> dict | None:
+        result = obj.pdf_signature
+        if result is None:
+            return None
+        return {
+            "status": result.status,
+            "reason": result.reason,
+            "message": result.message,
+            "subject": "; ".join(result.signers),
+            "fingerprint": "",
+            "algorithm": "",
+        }
+
+
+class OutgoingStatusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutgoingStatus
+        fields = [
+            "status_code",
+            "description",
+            "recipient_organ_id",
+            "document_id",
+            "sha256",
+            "signed",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ReceivedPackageDetailSerializer(ReceivedPackageSerializer):
+    """A package with what was found: signature, problems, refusal, header, files, statuses."""
+
+    signature = serializers.SerializerMethodField()
+    problems = serializers.SerializerMethodField()
+    refusal = serializers.SerializerMethodField()
+    header = serializers.JSONField(read_only=True)
+    attachments = ReceivedAttachmentSerializer(many=True, read_only=True)
+    statuses = OutgoingStatusSerializer(many=True, read_only=True)
+
+    class Meta(ReceivedPackageSerializer.Meta):
+        fields = [
+            *ReceivedPackageSerializer.Meta.fields,
+            "signature",
+            "problems",
+            "refusal",
+            "header",
+            "attachments",
+            "statuses",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SignatureSerializer(allow_null=True))
+    def get_signature(self, obj) -> dict | None:
+        result = obj.signature
+        if result is None:
+            return None
+        return {
+            "status": result.status,
+            "reason": result.reason,
+            "message": result.message,
+            "subject": result.subject,
+            "fingerprint": result.fingerprint,
+            "algorithm": result.algorithm,
+        }
+
+    @extend_schema_field(ProblemSerializer(many=True))
+    def get_problems(self, obj) -> list[dict]:
+        return [problem_data(problem) for problem in obj.problem_list]
+
+    @extend_schema_field(RefusalSerializer(allow_null=True))
+    def get_refusal(self, obj) -> dict | None:
+        refusal = obj.refusal
+        if refusal is None:
+            return None
+        return {
+            "code": refusal.code,
+            "message": refusal.message,
+            "status_reason": refusal.status_reason,
+        }
+
+
+def problem_data(problem) -> dict:
+    return {
+        "code": problem.code,
+        "path": problem.path,
+        "severity": problem.severity,
+        "message": problem.message,
+    }
+
+
+class PackageUploadSerializer(serializers.Serializer):
+    """Multipart form of ``POST /exchange/packages/`` (a raw XML body works too)."""
+
+    file = serializers.FileField(help_text="The edXML package file.")

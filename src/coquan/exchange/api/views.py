@@ -1,0 +1,176 @@
+"""The exchange API: receive a package (POST) and read the received ones (GET).
+
+``POST /api/v1/exchange/packages/`` takes the package as the raw request body
+(``Content-Type: application/xml``, ``text/xml`` or ``application/octet-stream``) or as the
+``file`` field of a multipart form, for the agency named by ``X-Agency`` (an ``organ_id``)
+or the caller's active agency. It runs the same action as every other way in
+(``receive_package``): 201 with the package when it is new and accepted, 200 when it had
+already been received, 400 with the refusal (code, Vietnamese message in ``vi``, the list
+of problems, the text of the status 02) when it is refused.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.parsers import BaseParser, MultiPartParser
+from rest_framework.response import Response
+
+from coquan.api.errors import error_response
+from coquan.exchange import actions
+from coquan.exchange.api.serializers import (
+    PackageUploadSerializer,
+    ReceivedPackageDetailSerializer,
+    ReceivedPackageSerializer,
+    problem_data,
+)
+from coquan.exchange.choices import PackageSource
+from coquan.exchange.edxml.config import current_limits
+from coquan.exchange.models import ReceivedPackage
+from coquan.exchange.permissions import require_exchange_role
+from coquan.exchange.views import scoped_agency
+
+RAW_TYPES = ("application/xml", "text/xml", "application/octet-stream")
+
+
+class RawPackageParser(BaseParser):
+    """Declares the raw body types for the schema; the view reads the stream itself,
+    cut at the size limit, so a huge body is never read into memory."""
+
+    media_type = "application/xml"
+
+    def parse(self, stream, media_type=None, parser_context=None):  # pragma: no cover
+        return {}
+
+
+def _read_body(request, limit: int) -> tuple[bytes, int]:
+    django_request = request._request
+    try:
+        declared = int(django_request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return b"", declared
+    data = django_request.read(limit + 1)
+    return data, max(declared, len(data))
+
+
+def _agency_for(request):
+    """``?agency=<id>``, else the agency named by ``X-Agency``, else the active agency."""
+    agency = scoped_agency(request)
+    wanted = request.headers.get("X-Agency")
+    if wanted and (agency is None or agency.organ_id != wanted):
+        raise Http404
+    require_exchange_role(request.user, agency)
+    return agency
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Received packages",
+        description=(
+            "Packages received by the agency named by X-Agency (or the active agency), "
+            "newest first; quarantined ones included. Filters: state, kind, "
+            "signature_status. Only the agency's clerks and administrators may read them."
+        ),
+        parameters=[
+            OpenApiParameter("X-Agency", OpenApiTypes.STR, OpenApiParameter.HEADER),
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="One received package",
+        description="With the signature check, the problems found, the header and the files.",
+    ),
+    create=extend_schema(
+        summary="Receive a package",
+        description=__doc__.split("\n\n", 1)[1],
+        request={
+            "application/xml": OpenApiTypes.BINARY,
+            "multipart/form-data": PackageUploadSerializer,
+        },
+        parameters=[OpenApiParameter("X-Agency", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        responses={
+            201: ReceivedPackageDetailSerializer,
+            200: ReceivedPackageDetailSerializer,
+            400: OpenApiResponse(description="The package was refused (error body)."),
+        },
+    ),
+)
+class ReceivedPackageViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Received edXML packages."""
+
+    parser_classes = [RawPackageParser, MultiPartParser]
+    filterset_fields = ["state", "kind", "signature_status"]
+    ordering_fields = ["received_at", "id"]
+    ordering = ["-received_at", "-id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ReceivedPackage.objects.none()
+        packages = ReceivedPackage.objects.visible_to(self.request.user)
+        if self.action == "list":
+            agency = _agency_for(self.request)
+            return packages.for_agency(agency).for_list()
+        return packages.select_related("agency").prefetch_related("attachments", "statuses")
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ReceivedPackageSerializer
+        return ReceivedPackageDetailSerializer
+
+    def create(self, request, *args, **kwargs):
+        agency = _agency_for(request)
+        limit = current_limits().max_package_bytes
+        content_type = (request.content_type or "").split(";")[0].strip().lower()
+        if content_type == "multipart/form-data":
+            upload = request.FILES.get("file")
+            if upload is None:
+                return error_response(
+                    "invalid",
+                    _("The request contains invalid data."),
+                    details={"file": [_("Send the package in the field “file”.")]},
+                )
+            size = upload.size or 0
+            data = b"" if size > limit else upload.read(limit + 1)
+            size = max(size, len(data))
+        elif content_type in RAW_TYPES:
+            data, size = _read_body(request, limit)
+        else:
+            return error_response(
+                "unsupported_media_type",
+                _("Send the package as application/xml or as a multipart form field “file”."),
+                http_status=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            )
+        receipt = actions.receive_package(
+            request.user, agency=agency, raw=data, source=PackageSource.API, size=size
+        )
+        package = receipt.package
+        if not receipt.accepted:
+            refusal = receipt.refusal
+            return error_response(
+                refusal.code,
+                refusal.message,
+                details={
+                    "package_id": package.pk,
+                    "problems": [problem_data(p) for p in package.problem_list],
+                    "status_reason": refusal.status_reason if receipt.status else "",
+                },
+            )
+        package = self.get_queryset().get(pk=package.pk)
+        body = ReceivedPackageDetailSerializer(package, context={"request": request}).data
+        return Response(
+            body, status=status.HTTP_201_CREATED if receipt.created else status.HTTP_200_OK
+        )

@@ -1,0 +1,46 @@
+"""Choices of the exchange app's models."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class PackageState(models.TextChoices):
+    """Where a received package stands.
+
+    ``quarantined``: refused by the receive pipeline (unsafe, not edXML, wrongly addressed,
+    invalid, or not processable); only the raw package is kept, as evidence.
+    ``parsed``: accepted, verified and read; status 01 built; waiting for the clerk.
+    ``registered``: became an incoming document of the agency (documents app).
+    ``refused``: the clerk refused it after reading it; status 02 built.
+    """
+
+    QUARANTINED = "quarantined", pgettext_lazy("package state", "Quarantined")
+    PARSED = "parsed", pgettext_lazy("package state", "Received, to be registered")
+    REGISTERED = "registered", pgettext_lazy("package state", "Registered")
+    REFUSED = "refused", pgettext_lazy("package state", "Refused")
+
+
+class PackageKind(models.TextChoices):
+    DOCUMENT = "document", pgettext_lazy("package kind", "Document")
+    STATUS = "status", pgettext_lazy("package kind", "Status")
+    UNKNOWN = "unknown", pgettext_lazy("package kind", "Unreadable")
+
+
+class PackageSource(models.TextChoices):
+    """How a package reached CoQuan (transports add their own values later)."""
+
+    WEB = "web", _("Uploaded by hand")
+    API = "api", _("Sent through the API")
+    LOCAL = "local", _("From an agency on this deployment")
+    HTTP = "http", _("From another node")
+    HUB = "hub", _("From a hub")
+
+
+class SignatureStatus(models.TextChoices):
+    VALID = "valid", pgettext_lazy("signature", "Valid signature")
+    INVALID = "invalid", pgettext_lazy("signature", "Invalid signature")
+    UNVERIFIABLE = "unverifiable", pgettext_lazy("signature", "Unverifiable signature")
+    UNSIGNED = "unsigned", pgettext_lazy("signature", "Not signed")

@@ -1,0 +1,311 @@
+"""Models of electronic document exchange (issue 5, first part: receiving).
+
+- ``AgencyKey``: an agency's signing key and certificate for outgoing packages.
+- ``ReceivedPackage``: every package that reached an agency, kept raw as evidence (file in
+  the default storage + SHA-256), with its state, the signature check, the problems found
+  and the header fields the lists show.
+- ``ReceivedAttachment``: the files of an accepted package, decoded and stored.
+- ``OutgoingStatus``: a status package this agency built in answer (01 on arrival, 02 on
+  refusal), with its bytes; delivery comes with the outbox (docs/exchange.md).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from coquan.exchange.choices import PackageKind, PackageSource, PackageState, SignatureStatus
+from coquan.exchange.edxml.codes import BUSINESS_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from coquan.exchange.edxml.problems import PackageRefused, Problem
+from coquan.exchange.edxml.signing import PdfSignatureResult, SignatureResult, Signer
+from coquan.exchange.querysets import (
+    AgencyKeyQuerySet,
+    OutgoingStatusQuerySet,
+    ReceivedAttachmentQuerySet,
+    ReceivedPackageQuerySet,
+)
+
+
+class AgencyKey(models.Model):
+    """An agency's key pair for signing outgoing packages (XML-DSig, RSA-SHA256).
+
+    Created by ``generate_agency_key`` (command ``exchange_generate_key``); the newest key
+    is the active one (one active key per agency, database constraint), older ones stay to
+    verify what they signed. The private key is stored as PEM in the database: encryption
+    at rest (or an HSM) is not part of this version (docs/exchange.md). The certificate is
+    self-signed: no certification authority is available to CoQuan.
+    """
+
+    agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="exchange_keys",
+    )
+    certificate_pem = models.TextField(_("certificate (PEM)"))
+    private_key_pem = models.TextField(_("private key (PEM)"))
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
+    subject = models.CharField(_("subject"), max_length=500)
+    not_before = models.DateTimeField(_("valid from"))
+    not_after = models.DateTimeField(_("valid until"))
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = AgencyKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agency signing key")
+        verbose_name_plural = _("agency signing keys")
+        ordering = ["agency_id", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency"], condition=Q(active=True), name="exchange_one_active_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}:{self.fingerprint[:16]}"
+
+    def signer(self) -> Signer:
+        return Signer(
+            private_key_pem=self.private_key_pem.encode("ascii"),
+            certificate_pem=self.certificate_pem.encode("ascii"),
+        )
+
+    def certificate(self):
+        from cryptography import x509
+
+        return x509.load_pem_x509_certificate(self.certificate_pem.encode("ascii"))
+
+
+class ReceivedPackage(models.Model):
+    """One package that reached an agency (the recipient), whatever became of it.
+
+    Receipt is idempotent: a package already accepted for this agency (same receipt key:
+    the ``DocumentId`` for a new document) is not stored twice (database constraints; the
+    pipeline returns the existing row). Quarantined rows do not count: the raw bytes are
+    evidence of each refused delivery. Rows are written in one transaction by
+    ``actions.receive_package`` after the raw file is stored; never edited except by the
+    state changes of later actions.
+    """
+
+    agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("recipient agency"),
+        on_delete=models.PROTECT,
+        related_name="received_packages",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=PackageKind.choices, default=PackageKind.UNKNOWN
+    )
+    state = models.CharField(_("state"), max_length=12, choices=PackageState.choices)
+    source = models.CharField(_("source"), max_length=20, choices=PackageSource.choices)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    raw_file = models.FileField(_("raw package"), max_length=255, blank=True)
+    raw_sha256 = models.CharField(_("SHA-256 of the raw package"), max_length=64)
+    raw_size = models.BigIntegerField(_("size in bytes"))
+
+    error_code = models.CharField(_("refusal code"), max_length=40, blank=True)
+    error_params = models.JSONField(_("refusal details"), default=dict, blank=True)
+    problems = models.JSONField(_("problems found"), default=list, blank=True)
+    signature_status = models.CharField(
+        _("signature"), max_length=12, choices=SignatureStatus.choices, blank=True
+    )
+    signature_detail = models.JSONField(_("signature check"), null=True, blank=True)
+    header = models.JSONField(_("header read"), null=True, blank=True)
+
+    # The header fields the lists and filters use (read from the package).
+    receipt_key = models.CharField(_("receipt key"), max_length=400, blank=True)
+    document_id = models.CharField(_("document identifier"), max_length=255, blank=True)
+    business_doc_type = models.PositiveSmallIntegerField(_("business type"), null=True, blank=True)
+    status_code = models.CharField(_("status code"), max_length=2, blank=True)
+    sender_organ_id = models.CharField(_("sender identifier"), max_length=13, blank=True)
+    sender_name = models.CharField(_("sender"), max_length=200, blank=True)
+    code_number = models.CharField(_("number"), max_length=11, blank=True)
+    code_notation = models.CharField(_("notation"), max_length=30, blank=True)
+    promulgation_date = models.DateField(_("date of the document"), null=True, blank=True)
+    type_name = models.CharField(_("document type"), max_length=100, blank=True)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+
+    objects = ReceivedPackageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("received package")
+        verbose_name_plural = _("received packages")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_id", "agency"],
+                condition=Q(kind="document", business_doc_type=0) & ~Q(state="quarantined"),
+                name="exchange_one_receipt_per_document",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "receipt_key"],
+                condition=~Q(receipt_key="") & ~Q(state="quarantined"),
+                name="exchange_one_receipt_per_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "-received_at"], name="exchange_pkg_agency_time"),
+            models.Index(fields=["agency", "state"], name="exchange_pkg_agency_state"),
+        ]
+
+    def __str__(self) -> str:
+        return self.document_id or f"#{self.pk}"
+
+    @property
+    def code_text(self) -> str:
+        if self.code_number and self.code_notation:
+            return f"{self.code_number}/{self.code_notation}"
+        return self.code_number or self.code_notation
+
+    @property
+    def refusal(self) -> PackageRefused | None:
+        if not self.error_code:
+            return None
+        params = dict(self.error_params or {})
+        path = params.pop("path", "")
+        return PackageRefused(
+            self.error_code,
+            path=path,
+            problems=self.problem_list if self.error_code == "invalid" else (),
+            **params,
+        )
+
+    @cached_property
+    def problem_list(self) -> list[Problem]:
+        return [Problem.from_dict(item) for item in self.problems or []]
+
+    @property
+    def signature(self) -> SignatureResult | None:
+        return SignatureResult.from_dict(self.signature_detail)
+
+    @property
+    def business_label(self) -> str:
+        return (
+            str(BUSINESS_LABELS.get(self.business_doc_type, "")) if self.kind == "document" else ""
+        )
+
+    @property
+    def priority_label(self) -> str:
+        return str(PRIORITY_LABELS.get(self.priority, "")) if self.priority is not None else ""
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status_code, self.status_code))
+
+
+class ReceivedAttachment(models.Model):
+    """One file of an accepted package, decoded from base64 and stored (SHA-256 kept).
+
+    PDF files carry the result of checking their PAdES signatures (pyHanko).
+    """
+
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    package = models.ForeignKey(
+        ReceivedPackage,
+        verbose_name=_("package"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    position = models.PositiveSmallIntegerField(pgettext_lazy("attachment", "position"))
+    content_id = models.CharField(_("content identifier"), max_length=100, blank=True)
+    name = models.CharField(_("file name"), max_length=255)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    file = models.FileField(_("file"), max_length=255)
+    size = models.BigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    pdf_signature_status = models.CharField(
+        _("PDF signature"), max_length=12, choices=SignatureStatus.choices, blank=True
+    )
+    pdf_signature_detail = models.JSONField(_("PDF signature check"), null=True, blank=True)
+
+    objects = ReceivedAttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("received attachment")
+        verbose_name_plural = _("received attachments")
+        ordering = ["package_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package", "position"], name="exchange_attachment_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def pdf_signature(self) -> PdfSignatureResult | None:
+        return PdfSignatureResult.from_dict(self.pdf_signature_detail)
+
+
+class OutgoingStatus(models.Model):
+    """A status package this agency built about a received document (01, 02 ...).
+
+    Built and stored with its bytes (signed when the agency has an active key) by the
+    receive pipeline in the same transaction as the package's state change. Sending it
+    back is the outbox's job (a later part of issue 5).
+    """
+
+    agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="outgoing_statuses",
+    )
+    package = models.ForeignKey(
+        ReceivedPackage,
+        verbose_name=_("package"),
+        on_delete=models.PROTECT,
+        related_name="statuses",
+    )
+    status_code = models.CharField(_("status code"), max_length=2)
+    description = models.CharField(_("description"), max_length=500)
+    recipient_organ_id = models.CharField(_("recipient identifier"), max_length=13)
+    document_id = models.CharField(_("document identifier"), max_length=255, blank=True)
+    content = models.BinaryField(_("package"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    signed = models.BooleanField(_("signed"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = OutgoingStatusQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outgoing status")
+        verbose_name_plural = _("outgoing statuses")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.status_code} {self.document_id}"
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status_code, self.status_code))

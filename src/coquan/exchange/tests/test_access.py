@@ -1,0 +1,143 @@
+"""The access matrix of every exchange page and API endpoint (roles clerk and admin)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from coquan.core.testing.access_matrix import Endpoint, access_matrix_params, check_access
+from coquan.exchange.actions import receive_package
+from coquan.exchange.edxml import build_document_package
+from coquan.exchange.tests.helpers import make_package
+
+ROLES = ("clerk", "admin")
+
+
+def package_for(world) -> bytes:
+    return build_document_package(make_package(recipients=(world.agency.organ_id,)))
+
+
+def received(world) -> None:
+    receipt = receive_package(None, agency=world.agency, raw=package_for(world), source="local")
+    world.objects["package"] = receipt.package
+
+
+def _agency(world) -> str:
+    return f"?agency={world.agency.pk}"
+
+
+def _cong_van(world):
+    from coquan.documents.models import DocumentType
+
+    return DocumentType.objects.available_to(world.agency).get(name="Công văn").pk
+
+
+def _package(world):
+    return world.objects["package"].pk
+
+
+ENDPOINTS = [
+    Endpoint("web-home", lambda w: reverse("exchange:home") + _agency(w), roles=ROLES),
+    Endpoint("web-upload-form", lambda w: reverse("exchange:upload") + _agency(w), roles=ROLES),
+    Endpoint(
+        "web-upload",
+        lambda w: reverse("exchange:upload") + _agency(w),
+        method="post",
+        roles=ROLES,
+        data=lambda w: {"file": SimpleUploadedFile("goi.edxml", package_for(w))},
+    ),
+    Endpoint(
+        "web-detail",
+        lambda w: reverse("exchange:package_detail", args=[_package(w)]),
+        roles=ROLES,
+        object_endpoint=True,
+        setup=received,
+    ),
+    Endpoint(
+        "web-raw",
+        lambda w: reverse("exchange:package_raw", args=[_package(w)]),
+        roles=ROLES,
+        object_endpoint=True,
+        setup=received,
+    ),
+    Endpoint(
+        "web-attachment",
+        lambda w: reverse("exchange:attachment_download", args=[_package(w), 1]),
+        roles=ROLES,
+        object_endpoint=True,
+        setup=received,
+    ),
+    Endpoint(
+        "web-refuse",
+        lambda w: reverse("exchange:package_refuse", args=[_package(w)]),
+        method="post",
+        roles=ROLES,
+        object_endpoint=True,
+        setup=received,
+        data=lambda w: {"reason": "Không thuộc thẩm quyền"},
+    ),
+    Endpoint(
+        "web-register",
+        lambda w: reverse("exchange:package_register", args=[_package(w)]),
+        method="post",
+        roles=("clerk",),
+        object_endpoint=True,
+        setup=received,
+        data=lambda w: {"document_type": _cong_van(w)},
+    ),
+    Endpoint(
+        "api-list",
+        lambda w: "/api/v1/exchange/packages/" + _agency(w),
+        roles=ROLES,
+        api=True,
+        setup=received,
+    ),
+    Endpoint(
+        "api-detail",
+        lambda w: f"/api/v1/exchange/packages/{_package(w)}/",
+        roles=ROLES,
+        api=True,
+        object_endpoint=True,
+        setup=received,
+    ),
+    Endpoint(
+        "api-receive",
+        lambda w: "/api/v1/exchange/packages/" + _agency(w),
+        method="post",
+        roles=ROLES,
+        api=True,
+        data=package_for,
+        content_type="application/xml",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint,actor", access_matrix_params(ENDPOINTS))
+def test_access_matrix(client, world, endpoint, actor):
+    check_access(client, world, endpoint, actor)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_alone_is_enough(client, world, role):
+    from coquan.core.testing.factories import make_member
+
+    received(world)
+    client.force_login(make_member(world.agency, role))
+    assert client.get(reverse("exchange:home")).status_code == 200
+    detail = reverse("exchange:package_detail", args=[_package(world)])
+    assert client.get(detail).status_code == 200
+
+
+@pytest.mark.django_db
+def test_officers_do_not_see_the_exchange_menu(client, world):
+    from coquan.core.testing.factories import make_member
+
+    client.force_login(make_member(world.agency, "officer"))
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert reverse("exchange:home") not in page
+    client.force_login(make_member(world.agency, "clerk"))
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert reverse("exchange:home") in page
