@@ -318,6 +318,13 @@ COQUAN_WORKDAY_END = env_str("COQUAN_WORKDAY_END", "17:00")
 # Weekly rest days (Monday=0); the public-sector week is Monday–Friday (standards §4.1 ❓).
 COQUAN_WORKDAY_WEEKEND = tuple(int(x) for x in env_list("COQUAN_WORKDAY_WEEKEND", "5,6"))
 
+# --- Registry: licence expiry reminders (days before the expiry date) --------------------------
+COQUAN_LICENCE_REMINDER_DAYS = tuple(
+    int(x) for x in env_list("COQUAN_LICENCE_REMINDER_DAYS", "30,7")
+)
+# Absolute links in e-mails and printed receipts (empty: paths only).
+COQUAN_PUBLIC_BASE_URL = env_str("COQUAN_PUBLIC_BASE_URL", "")
+
 # --- Logging -----------------------------------------------------------------------------------
 LOG_JSON = env_bool("COQUAN_LOG_JSON", False)
 LOGGING = {

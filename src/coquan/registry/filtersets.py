@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -27,6 +28,7 @@ from coquan.registry.models import (
     LicenceType,
     ProjectAppraisal,
 )
+from coquan.registry.reminders import MAX_THRESHOLD, reminder_thresholds
 
 ALL = pgettext_lazy("registry filter", "All")
 
@@ -46,6 +48,14 @@ class _YearFilter(django_filters.NumberFilter):
         return _year_range(qs, self.field_name, int(value) if value else None)
 
 
+class _DaysFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def expiring_label(days: int) -> str:
+    return _("Expiring within %(days)d days") % {"days": days}
+
+
 class LicenceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Number or holder"), method="search")
     type = django_filters.ModelChoiceFilter(
@@ -59,22 +69,40 @@ class LicenceFilter(django_filters.FilterSet):
         empty_label=ALL, label=pgettext_lazy("registry", "Status"), choices=LicenceStatus.choices
     )
     year = _YearFilter(label=_("Year issued"), field_name="issue_date", min_value=1990)
-    expiring_days = django_filters.NumberFilter(
-        label=_("Expiring within (days)"), method="expiring", min_value=0, max_value=3650
+    expiring = _DaysFilter(
+        label=_("Expiring soon"),
+        method="expiring_filter",
+        min_value=0,
+        max_value=MAX_THRESHOLD,
+        widget=forms.Select,
+        error_messages={"invalid": _("Enter a whole number of days.")},
     )
 
     class Meta:
         model = Licence
         fields: list[str] = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The page offers the reminder thresholds ("expiring within 30 days" ...); the API
+        # (and a hand-written URL) may ask for any number of days, shown as one more option.
+        days = set(reminder_thresholds())
+        wanted = self.data.get("expiring") if self.data else None
+        if wanted and str(wanted).isdigit() and int(wanted) <= MAX_THRESHOLD:
+            days.add(int(wanted))
+        self.form.fields["expiring"].widget.choices = [("", ALL)] + [
+            (str(value), expiring_label(value)) for value in sorted(days)
+        ]
+
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(number__icontains=value) | Q(holder_name__icontains=value))
 
-    def expiring(self, queryset, name, value):
+    def expiring_filter(self, queryset, name, value):
+        """Valid licences whose expiry date is at most ``value`` days away (soonest first)."""
         if value is None:
             return queryset
-        return queryset.expiring_within(int(value))
+        return queryset.expiring_within(int(value)).order_by("expiry_date", "pk")
 
 
 class BtsStationFilter(django_filters.FilterSet):

@@ -47,6 +47,30 @@ def can_edit(user, agency) -> bool:
     return agency is not None and has_role(user, agency, *EDITOR_ROLES)
 
 
+def editor_addresses(agency_ids, day=None) -> dict[int, list[str]]:
+    """{agency id: e-mail addresses of its registry editors} — the people ``can_edit`` lets
+    change the agency's registers through a membership (active on ``day``, holding one of
+    ``EDITOR_ROLES``), whose account is active and has an address. Deployment
+    administrators are not members and get none. One query for any number of agencies."""
+    from django.utils import timezone
+
+    from coquan.org.models import Membership
+
+    rows = (
+        Membership.objects.active_on(day or timezone.localdate())
+        .filter(agency_id__in=list(agency_ids), roles__code__in=EDITOR_ROLES, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("agency_id", "user__email")
+        .order_by()
+        .distinct()
+    )
+    found: dict[int, dict[str, str]] = {}
+    for agency_id, email in rows:
+        if email.strip():
+            found.setdefault(agency_id, {}).setdefault(email.strip().lower(), email.strip())
+    return {agency_id: sorted(emails.values()) for agency_id, emails in found.items()}
+
+
 def target_agency(kwargs: dict):
     """The agency a registry action works on, from its keyword arguments."""
     if kwargs.get("agency") is not None:

@@ -18,6 +18,17 @@ def expire_licences_task(on: str | None = None) -> int:
 
 
 @task()
+def licence_reminders_task(on: str | None = None) -> int:
+    """E-mail the registry editors about licences nearing their expiry date (daily; enqueued
+    with ``expire_licences_task`` by the ``registry_expire`` command). ``on`` is an ISO date
+    (default today). Each reminder goes out once, however often the task runs. Returns the
+    number of e-mails queued."""
+    from coquan.registry.actions import send_expiry_reminders
+
+    return send_expiry_reminders(None, on=dt.date.fromisoformat(on) if on else None)
+
+
+@task()
 def refresh_derived_indicators(agency_id: int, from_year: int) -> list[int]:
     """Recompute the province-wide derived indicators of ``agency_id`` from ``from_year`` on,
     after a register change (enqueued on commit by the register actions)."""

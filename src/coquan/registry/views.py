@@ -1,8 +1,9 @@
 """The registry's landing page (dashboard), the annual report downloads and the year's plan.
 
 The dashboard shows, for a year, the same sections and figures as the annual report (both
-come from ``report.build_report_data``), the chart, and what needs attention: licences
-expiring within 30 days and overdue inspection follow-ups.
+come from ``report.build_report_data``), the chart, and what needs attention: the licences
+expiring within the largest reminder threshold (``COQUAN_LICENCE_REMINDER_DAYS``, 30 days by
+default) and overdue inspection follow-ups.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from coquan.registry.forms import PlanForm
 from coquan.registry.models import AnnualPlan, IndicatorValue, Licence, Violation
 from coquan.registry.models.indicators import MAX_YEAR, MIN_YEAR
 from coquan.registry.permissions import can_edit
+from coquan.registry.reminders import warning_days
 from coquan.registry.report import build_report_data, report_sections, report_title
 from coquan.registry.views_common import (
     apply_action_errors,
@@ -31,7 +33,8 @@ from coquan.registry.views_common import (
     year_param,
 )
 
-EXPIRY_WARNING_DAYS = 30
+#: How many of the licences expiring soon the home page lists (the rest: the filtered list).
+EXPIRING_SHOWN = 10
 KEY_FIGURES = (
     "subscribers",
     "phone_density",
@@ -69,6 +72,15 @@ def home(request):
             figures.append({"name": row["name"], "unit": row["unit"], "value": value})
     licences = Licence.objects.visible_to(request.user).for_agency(agency)
     today = timezone.localdate()
+    expiry_days = warning_days()
+    expiring = licences.expiring_within(expiry_days, today)
+    soonest = list(
+        expiring.select_related("licence_type")
+        .only("number", "holder_name", "expiry_date", "licence_type__name")
+        .order_by("expiry_date", "pk")[:EXPIRING_SHOWN]
+    )
+    for licence in soonest:
+        licence.days_left = (licence.expiry_date - today).days
     overdue = Violation.objects.visible_to(request.user).filter(
         agency=agency, resolved_on__isnull=True, follow_up_due__lt=today
     )
@@ -85,8 +97,9 @@ def home(request):
             "chart_alt": chart_description(data),
             "figures": figures,
             "valid_licences": licences.filter(status=LicenceStatus.VALID).count(),
-            "expiring": licences.expiring_within(EXPIRY_WARNING_DAYS, today).count(),
-            "expiry_days": EXPIRY_WARNING_DAYS,
+            "expiring_count": expiring.count(),
+            "expiring": soonest,
+            "expiry_days": expiry_days,
             "overdue_follow_ups": overdue.count(),
             "can_edit": can_edit(request.user, agency),
             "tab": "home",

@@ -40,6 +40,7 @@ from coquan.registry.actions.registers import (
     update_bts_station,
     update_internet_agent,
 )
+from coquan.registry.actions.reminders import release_expiry_reminders, send_expiry_reminders
 
 __all__ = [
     "amend_licence",
@@ -57,10 +58,12 @@ __all__ = [
     "record_finding",
     "record_violation",
     "reinstate_licence",
+    "release_expiry_reminders",
     "renew_licence",
     "resolve_violation",
     "revoke_licence",
     "save_annual_plan",
+    "send_expiry_reminders",
     "set_indicator_values",
     "suspend_licence",
     "update_appraisal",

@@ -12,7 +12,7 @@ from coquan.registry.models.inspections import (
     ProjectAppraisal,
     Violation,
 )
-from coquan.registry.models.licences import Licence, LicenceEvent, LicenceType
+from coquan.registry.models.licences import Licence, LicenceEvent, LicenceReminder, LicenceType
 from coquan.registry.models.registers import BtsStation, InternetAgent
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "InternetAgent",
     "Licence",
     "LicenceEvent",
+    "LicenceReminder",
     "LicenceType",
     "ProjectAppraisal",
     "Violation",

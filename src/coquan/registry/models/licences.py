@@ -151,3 +151,44 @@ class LicenceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.licence_id} {self.kind} {self.effective_date}"
+
+
+class LicenceReminder(models.Model):
+    """One expiry reminder about a licence: sent once per threshold and expiry date.
+
+    Written only by the ``send_expiry_reminders`` action (the daily task), which inserts the
+    rows *before* sending: the unique constraint on (licence, expiry date, threshold) is the
+    claim, so a job run twice, or by two workers at once, sends each reminder once — the
+    second insert is ignored and that run sends nothing for it. The e-mail goes out after
+    commit; a failed send removes the claim (``release_expiry_reminders``) so the next run
+    tries again. The expiry date is part of the key so a renewed licence is reminded again
+    before its new expiry date. ``claim`` tells a run which rows it inserted itself.
+    """
+
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    licence = models.ForeignKey(
+        Licence, verbose_name=_("licence"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    expiry_date = models.DateField(_("expiry date"))
+    threshold_days = models.PositiveSmallIntegerField(_("days before expiry"))
+    sent_at = models.DateTimeField(_("sent at"))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    claim = models.UUIDField(_("claimed by run"), db_index=True, editable=False)
+
+    objects = RegistryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("licence expiry reminder")
+        verbose_name_plural = _("licence expiry reminders")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licence", "expiry_date", "threshold_days"],
+                name="licence_reminder_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id} {self.expiry_date} −{self.threshold_days}"

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from coquan.registry import actions
 
@@ -16,7 +17,12 @@ pytestmark = pytest.mark.django_db
 def fill(dept, start: int, count: int) -> None:
     """``count`` rows in every register (numbers from ``start``)."""
     for n in range(start, start + count):
-        licence = dept.issue(number=f"{n:03d}/GP-XBBT", issue_date=dt.date(2025, 1 + n % 12, 3))
+        licence = dept.issue(
+            number=f"{n:03d}/GP-XBBT",
+            issue_date=dt.date(2025, 1 + n % 12, 3),
+            # Some expire within the reminder thresholds (home card, ``expiring`` filter).
+            expiry_date=timezone.localdate() + dt.timedelta(days=n % 45),
+        )
         actions.create_bts_station(
             dept.officer,
             agency=dept.agency,
@@ -67,6 +73,7 @@ def fill(dept, start: int, count: int) -> None:
 
 WEB_LISTS = [
     "/registry/licences/",
+    "/registry/licences/?expiring=30",
     "/registry/public/licences/",
     "/registry/bts/",
     "/registry/bts/map/points.json",
@@ -79,14 +86,16 @@ WEB_LISTS = [
 ]
 API_LISTS = [
     "/api/v1/registry/licences/",
+    "/api/v1/registry/licences/?expiring=30",
     "/api/v1/registry/bts-stations/",
     "/api/v1/registry/indicator-values/",
     "/api/v1/registry/indicators/",
     "/api/v1/registry/licence-types/",
     "/api/v1/registry/report/2025/",
 ]
-# The dashboard also computes the year's report (values, seven register aggregates, plan).
-MAX_QUERIES = {"/registry/?year=2025": 22}
+# The dashboard also computes the year's report (values, seven register aggregates, plan)
+# and lists the licences expiring soon (a count and the ten soonest).
+MAX_QUERIES = {"/registry/?year=2025": 23}
 
 
 def _count(client, url) -> int:
