@@ -45,6 +45,7 @@ migrate: venv
 demo: migrate
 	$(COQUAN) seed_demo
 	$(COQUAN) registry_seed_demo
+	$(COQUAN) onestop_seed_demo
 
 run: setup venv demo
 	@echo "Starting the background worker and the web server on http://$(HOST):$(PORT)"

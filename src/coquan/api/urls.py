@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("coquan.documents.api.urls")),
     path("", include("coquan.registry.api.urls")),
     path("", include("coquan.exchange.api.urls")),
+    path("", include("coquan.onestop.api.urls")),
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "coquan.documents",
     "coquan.registry",
     "coquan.exchange",
+    "coquan.onestop",
     "coquan.web",
     "coquan.api",
     "django.contrib.admin",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/", include("coquan.documents.urls")),
     path("registry/", include("coquan.registry.urls")),
     path("exchange/", include("coquan.exchange.urls")),
+    path("onestop/", include("coquan.onestop.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("coquan.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -38,6 +38,8 @@ class RoleCard:
 CALENDAR = CardLink(_("Working-day calendar"), "workdays:calendar")
 INCOMING = CardLink(_("Incoming documents"), "documents:incoming_list")
 REGISTER_INCOMING = CardLink(_("Register incoming"), "documents:incoming_create")
+DESK = CardLink(_("One-stop desk"), "onestop:desk")
+DOSSIERS = CardLink(_("Dossiers"), "onestop:dossier_list")
 API_DOCS = CardLink(_("API documentation"), "api-docs")
 
 # Ordered as a person reads an agency: administration first, then the document flow
@@ -120,7 +122,7 @@ ROLE_CARDS: tuple[RoleCard, ...] = (
             _("Results due for return"),
             _("Dossiers waiting for supplements"),
         ),
-        links=(CALENDAR,),
+        links=(DESK, DOSSIERS, CALENDAR),
     ),
 )
 

@@ -1,0 +1,18 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from coquan.onestop.api.views import (
+    DossierViewSet,
+    LookupView,
+    ProcedureViewSet,
+    ReceptionViewSet,
+)
+
+router = SimpleRouter()
+router.register("onestop/procedures", ProcedureViewSet, basename="onestop-procedure")
+router.register("onestop/reception", ReceptionViewSet, basename="onestop-reception")
+router.register("onestop/dossiers", DossierViewSet, basename="onestop-dossier")
+urlpatterns = [
+    path("onestop/lookup/<str:code>/", LookupView.as_view(), name="onestop-lookup"),
+    *router.urls,
+]

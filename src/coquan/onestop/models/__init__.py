@@ -1,0 +1,25 @@
+from coquan.onestop.models.dossiers import (
+    Dossier,
+    DossierComponent,
+    DossierCounter,
+    DossierExtension,
+    DossierFile,
+    DossierStatusChange,
+    DossierSupplement,
+    DossierTransfer,
+)
+from coquan.onestop.models.procedures import Procedure, ProcedureComponent, ProcedureStep
+
+__all__ = [
+    "Dossier",
+    "DossierComponent",
+    "DossierCounter",
+    "DossierExtension",
+    "DossierFile",
+    "DossierStatusChange",
+    "DossierSupplement",
+    "DossierTransfer",
+    "Procedure",
+    "ProcedureComponent",
+    "ProcedureStep",
+]

@@ -1,0 +1,152 @@
+"""The demo journey in a real browser: the desk receives a BTS permit dossier (receipt PDF
+downloadable), the officer asks for a supplement, the desk records the completed dossier,
+the three steps are passed, the leader approves, the desk returns the result; the public
+lookup shows the progress without personal data. Accessibility is checked on every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from coquan.core.testing.browser import assert_accessible, login
+from coquan.onestop.models import Dossier
+from coquan.org.management.commands.seed_demo import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+APPLICANT = "Công ty Cổ phần Hạ tầng Viễn thông Kinh Bắc"
+ID_NUMBER = "2400987654"
+ADDRESS = "Số 8 đường Xương Giang, phường Ngô Quyền, Bắc Giang"
+PHONE = "0912 345 678"
+
+
+def sign_in(page, live_server, username: str) -> None:
+    page.context.clear_cookies()
+    login(page, live_server, username, DEMO_PASSWORD)
+
+
+def open_dossier(page, live_server, dossier_id: int) -> None:
+    page.goto(f"{live_server.url}/onestop/dossiers/{dossier_id}/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def take_step(page, step: str) -> None:
+    card = page.locator(f'[data-step="{step}"]')
+    card.locator('button[type="submit"]').click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_bts_permit_from_desk_to_result(page, live_server):
+    call_command("onestop_seed_demo")
+
+    # 1. The desk officer finds the procedure and receives the dossier.
+    sign_in(page, live_server, "motcua")
+    page.get_by_role("link", name="Bộ phận một cửa").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bộ phận một cửa")
+    assert_accessible(page)
+    page.get_by_label("Tìm thủ tục (tên hoặc mã)").fill("BTS")
+    page.get_by_role("search", name="Tìm thủ tục").get_by_role("button", name="Tìm kiếm").click()
+    page.get_by_role("link", name=re.compile("trạm BTS")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tiếp nhận hồ sơ")
+    assert_accessible(page)
+    page.get_by_label("Tổ chức", exact=True).check()
+    page.get_by_label("Họ tên hoặc tên tổ chức").fill(APPLICANT)
+    page.get_by_label("Số định danh").fill(ID_NUMBER)
+    page.locator("#id_applicant_address").fill(ADDRESS)
+    page.get_by_label("Điện thoại").fill(PHONE)
+    boxes = page.locator('input[name="components"]')
+    for index in range(boxes.count()):
+        box = boxes.nth(index)
+        label = page.locator(f'label[for="{box.get_attribute("id")}"]').inner_text()
+        if "bắt buộc" in label:
+            box.check()
+    page.set_input_files(
+        'input[name="files"]',
+        files=[{"name": "don-de-nghi.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}],
+    )
+    page.get_by_role("button", name="Ghi nhận").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Đã tiếp nhận hồ sơ 000.00.14.H06-")
+    dossier = Dossier.objects.get()
+    code = dossier.dossier_code
+    expect(page.get_by_test_id("dossier-code")).to_have_text(code)
+    expect(page.get_by_test_id("status")).to_contain_text("Được tiếp nhận")
+    assert_accessible(page)
+    receipt = page.request.get(f"{live_server.url}/onestop/dossiers/{dossier.pk}/forms/01.pdf")
+    assert receipt.ok and receipt.headers["content-type"] == "application/pdf"
+    assert receipt.body().startswith(b"%PDF-")
+
+    # 2. The desk hands it to the telecom unit's officer.
+    page.locator("#id_forward-assignee_user").select_option(label="Ngô Thị Thanh Huyền")
+    take_step(page, "forward")
+    expect(page.get_by_test_id("status")).to_contain_text("Đang xử lý")
+
+    # 3. The officer finds it in the queue and asks for a supplement: the clock stops.
+    sign_in(page, live_server, "chuyenvienvt")
+    page.goto(f"{live_server.url}/onestop/dossiers/?queue=to_process")
+    expect(page.get_by_test_id("count-to_process")).to_have_text("1")
+    assert_accessible(page)
+    page.get_by_role("link", name=code).click()
+    page.locator("#id_request_supplement-items").fill(
+        "Bản vẽ kết cấu móng có chữ ký kỹ sư\nẢnh chụp hiện trạng vị trí đặt trạm"
+    )
+    take_step(page, "request_supplement")
+    expect(page.get_by_test_id("status")).to_contain_text("Yêu cầu bổ sung giấy tờ")
+    expect(page.get_by_test_id("appointment")).to_contain_text("Tạm dừng tính thời gian")
+    assert_accessible(page)
+
+    # 4. The desk records the completed dossier: the clock restarts.
+    sign_in(page, live_server, "motcua")
+    open_dossier(page, live_server, dossier.pk)
+    page.locator("#id_resubmit-note").fill("Đã nhận đủ bản vẽ và ảnh hiện trạng")
+    take_step(page, "resubmit")
+    expect(page.get_by_test_id("status")).to_contain_text("Đang xử lý")
+    expect(page.get_by_test_id("appointment")).not_to_contain_text("Tạm dừng")
+
+    # 5. Step 1 → step 2 (head of unit) → step 3 (leaders).
+    sign_in(page, live_server, "chuyenvienvt")
+    open_dossier(page, live_server, dossier.pk)
+    take_step(page, "forward")
+    sign_in(page, live_server, "truongphongvt")
+    open_dossier(page, live_server, dossier.pk)
+    page.locator("#id_forward-assignee_user").select_option(label="Đặng Đình Quảng")
+    take_step(page, "forward")
+    sign_in(page, live_server, "giamdoc")
+    open_dossier(page, live_server, dossier.pk)
+    page.locator("#id_approve-result_note").fill("Giấy phép xây dựng trạm BTS số 27/GPXD-STTTT")
+    take_step(page, "approve")
+    expect(page.get_by_test_id("status")).to_contain_text("Đã xử lý xong")
+    expect(page.get_by_test_id("timeliness")).to_be_visible()
+    assert_accessible(page)
+
+    # 6. The desk returns the result.
+    sign_in(page, live_server, "motcua")
+    open_dossier(page, live_server, dossier.pk)
+    take_step(page, "return_result")
+    expect(page.get_by_test_id("status")).to_contain_text("Đã trả kết quả")
+    slip = page.get_by_test_id("control-slip")
+    expect(slip).to_contain_text("Phòng Bưu chính, Viễn thông")
+    history = page.get_by_test_id("history")
+    for label in ("Được tiếp nhận", "Yêu cầu bổ sung giấy tờ", "Đã xử lý xong", "Đã trả kết quả"):
+        expect(history).to_contain_text(label)
+    assert_accessible(page)
+
+    # 7. Anyone follows the dossier with its code, without signing in and without seeing
+    # personal data.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/onestop/lookup/")
+    assert_accessible(page)
+    page.get_by_label("Mã hồ sơ").fill(code)
+    page.get_by_role("button", name="Tra cứu").click()
+    expect(page).to_have_url(re.compile(re.escape(f"/onestop/lookup/{code}/")))
+    expect(page.get_by_test_id("status")).to_have_text("Đã trả kết quả")
+    steps = page.get_by_test_id("public-steps")
+    expect(steps.locator('li[data-state="done"]')).to_have_count(3)
+    expect(steps).to_contain_text("Thẩm định hồ sơ, kiểm tra hiện trường")
+    content = page.content()
+    for private in (APPLICANT, ID_NUMBER, ADDRESS, PHONE, "Ngô Thị Thanh Huyền", "Hoàng Văn Dũng"):
+        assert private not in content
+    assert_accessible(page)

@@ -1,0 +1,1 @@
+"""Pages of the one-stop shop: catalogue, desk, dossiers, public lookup."""

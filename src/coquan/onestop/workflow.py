@@ -1,0 +1,250 @@
+"""The state machine of a dossier, as data (standards §3.3 and §3.6).
+
+``TRANSITIONS`` lists, for each step an action may take, the statuses it may start from
+(``""``: the dossier does not exist yet), the status it leads to (``None``: unchanged), and
+its guards. Actions call ``apply`` and never set ``status`` themselves, so an illegal move
+is refused in one place with a clear ``ValidationError`` (code ``invalid_transition``).
+
+Statuses 1 (submitted online), 6 (financial obligation) and 7 (withdrawn) belong to the
+online portal and fee collection; no transition reaches them yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from coquan.onestop import deadlines
+from coquan.onestop.choices import DossierStatus as S
+
+NEW_RECORD = ""
+
+
+def next_step(dossier):
+    """The step after the current one (the first step when none is current), or None."""
+    steps = dossier.procedure.steps.all()
+    if dossier.current_step_id is None:
+        return steps.order_by("order").first()
+    return steps.filter(order__gt=dossier.current_step.order).order_by("order").first()
+
+
+def previous_step(dossier):
+    if dossier.current_step_id is None:
+        return None
+    steps = dossier.procedure.steps.all()
+    return steps.filter(order__lt=dossier.current_step.order).order_by("-order").first()
+
+
+def _text_required(field: str, message: str):
+    def guard(dossier, **kwargs) -> None:
+        if not str(kwargs.get(field) or "").strip():
+            raise ValidationError({field: message}, code="required")
+
+    return guard
+
+
+def _has_next_step(dossier, **_kwargs) -> None:
+    if next_step(dossier) is None:
+        raise ValidationError(
+            _("This is the last step: approve the result instead of forwarding."),
+            code="last_step",
+        )
+
+
+def _has_previous_step(dossier, **_kwargs) -> None:
+    if previous_step(dossier) is None:
+        raise ValidationError(
+            _("This is the first step: there is no previous step to return the dossier to."),
+            code="first_step",
+        )
+
+
+def _at_last_step(dossier, **_kwargs) -> None:
+    if dossier.current_step_id is None or next_step(dossier) is not None:
+        raise ValidationError(
+            _("The result is approved at the last step of the procedure (%(step)s).")
+            % {"step": dossier.procedure.steps.order_by("-order").first()},
+            code="not_last_step",
+        )
+
+
+def _items_required(dossier, *, items=(), **_kwargs) -> None:
+    if not [item for item in items or () if str(item).strip()]:
+        raise ValidationError(
+            {"items": _("List everything that is missing, all at once.")}, code="required"
+        )
+
+
+def _accepted(dossier, **_kwargs) -> None:
+    if not dossier.is_accepted:
+        raise ValidationError(
+            _(
+                "This dossier was returned for completion at the desk and never accepted: "
+                "receive the completed dossier as a new reception."
+            ),
+            code="not_accepted",
+        )
+
+
+def _extension_allowed(dossier, *, new_due_date=None, at=None, **_kwargs) -> None:
+    """NĐ 61 Art. 19: one re-appointment only, asked at least one working day before the
+    deadline, with a later date."""
+    from coquan.onestop.models import DossierExtension
+    from coquan.workdays.calendar import is_working_day
+
+    if DossierExtension.objects.filter(dossier_id=dossier.pk).exists():
+        raise ValidationError(
+            _(
+                "This dossier has already been extended once; the law allows only one new "
+                "appointment."
+            ),
+            code="already_extended",
+        )
+    if dossier.due_at is None:
+        raise ValidationError(_("The clock of this dossier is stopped."), code="paused")
+    minimum = deadlines.extension_min_days()
+    if deadlines.working_days_left(at, dossier.due_at) < minimum:
+        raise ValidationError(
+            _(
+                "An extension must be asked at least %(days)d working day(s) before the "
+                "deadline (%(due)s)."
+            )
+            % {"days": minimum, "due": date_format(dossier.due_at, "d/m/Y H:i")},
+            code="too_late",
+        )
+    if new_due_date is None:
+        raise ValidationError({"new_due_date": _("Give the new date.")}, code="required")
+    if new_due_date <= timezone.localtime(dossier.due_at).date():
+        raise ValidationError(
+            {
+                "new_due_date": _("The new date must be after the current appointment (%(due)s).")
+                % {"due": date_format(dossier.due_at, "d/m/Y")}
+            },
+            code="not_later",
+        )
+    if not is_working_day(new_due_date):
+        raise ValidationError(
+            {"new_due_date": _("The new date must be a working day.")}, code="not_working_day"
+        )
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str | None
+    guards: tuple[Callable[..., None], ...] = ()
+
+
+_reason = _text_required("reason", pgettext_lazy("onestop", "Give the reason."))
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("accept", pgettext_lazy("onestop step", "Accept"), frozenset({""}), S.ACCEPTED),
+        Transition(
+            "desk_supplement",
+            pgettext_lazy("onestop step", "Ask to complete the dossier"),
+            frozenset({""}),
+            S.SUPPLEMENT,
+            (_items_required,),
+        ),
+        Transition(
+            "desk_refuse",
+            pgettext_lazy("onestop step", "Refuse to receive"),
+            frozenset({""}),
+            S.NOT_ACCEPTED,
+            (_reason,),
+        ),
+        Transition(
+            "forward",
+            pgettext_lazy("onestop step", "Forward to the next step"),
+            frozenset({S.ACCEPTED, S.IN_PROGRESS}),
+            S.IN_PROGRESS,
+            (_has_next_step,),
+        ),
+        Transition(
+            "return",
+            pgettext_lazy("onestop step", "Return to the previous step"),
+            frozenset({S.IN_PROGRESS}),
+            S.IN_PROGRESS,
+            (_has_previous_step, _reason),
+        ),
+        Transition(
+            "request_supplement",
+            pgettext_lazy("onestop step", "Request a supplement"),
+            frozenset({S.IN_PROGRESS}),
+            S.SUPPLEMENT,
+            (_items_required,),
+        ),
+        Transition(
+            "resubmit",
+            pgettext_lazy("onestop step", "Record the completed dossier"),
+            frozenset({S.SUPPLEMENT}),
+            S.IN_PROGRESS,
+            (_accepted,),
+        ),
+        Transition(
+            "extend",
+            pgettext_lazy("onestop step", "Extend with an apology"),
+            frozenset({S.ACCEPTED, S.IN_PROGRESS}),
+            None,
+            (_reason, _extension_allowed),
+        ),
+        Transition(
+            "stop",
+            pgettext_lazy("onestop step", "Stop processing"),
+            frozenset({S.IN_PROGRESS}),
+            S.STOPPED,
+            (_reason,),
+        ),
+        Transition(
+            "approve",
+            pgettext_lazy("onestop step", "Approve the result"),
+            frozenset({S.IN_PROGRESS}),
+            S.RESOLVED,
+            (_at_last_step,),
+        ),
+        Transition(
+            "return_result",
+            pgettext_lazy("onestop step", "Return the result"),
+            frozenset({S.RESOLVED}),
+            S.RETURNED,
+        ),
+    )
+}
+
+
+def is_allowed(dossier, name: str) -> bool:
+    """Whether the step ``name`` may start from the dossier's current status."""
+    return (dossier.status or NEW_RECORD) in TRANSITIONS[name].sources
+
+
+def check(dossier, name: str, **kwargs) -> Transition:
+    """Refuse the step when the status does not allow it or a guard fails."""
+    transition = TRANSITIONS[name]
+    if (dossier.status or NEW_RECORD) not in transition.sources:
+        raise ValidationError(
+            _("“%(step)s” is not possible while the dossier is “%(status)s”."),
+            code="invalid_transition",
+            params={"step": transition.label, "status": dossier.get_status_display()},
+        )
+    for guard in transition.guards:
+        guard(dossier, **kwargs)
+    return transition
+
+
+def apply(dossier, name: str, **kwargs) -> tuple[str, str]:
+    """Check the step and set the new status on ``dossier`` (not saved); (before, after)."""
+    transition = check(dossier, name, **kwargs)
+    before = dossier.status or NEW_RECORD
+    if transition.target is not None:
+        dossier.status = transition.target
+    return before, dossier.status
