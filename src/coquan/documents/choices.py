@@ -82,6 +82,7 @@ class BookKind(models.TextChoices):
 
     INCOMING = "incoming", _("Incoming documents")
     INCOMING_SECRET = "incoming_secret", _("Secret incoming documents")
+    OUTGOING = "outgoing", _("Outgoing documents")
 
 
 class StepKind(models.TextChoices):
@@ -107,3 +108,138 @@ class AssignmentRole(models.TextChoices):
     LEAD = "lead", _("Lead")
     CO_HANDLER = "co_handler", _("Co-handler")
     FOR_INFO = "for_info", _("For information")
+
+
+# --- Outgoing documents (văn bản đi) ------------------------------------------------------------
+
+
+class OutgoingStatus(models.TextChoices):
+    """Where an outgoing document is in its life (the state machine is outgoing_workflow.py).
+
+    Decree 30/2020 Arts. 10–19: drafted, reviewed and approved, signed by the competent
+    person, then numbered, sealed and issued by the clerk. A draft sent back by a reviewer
+    is ``returned`` to its drafter; the drafter may abandon it (``withdrawn``); the issuing
+    agency may ``recall`` an issued document.
+    """
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned to the drafter")
+    APPROVED = "approved", _("Approved")
+    SIGNED = "signed", _("Signed")
+    ISSUED = "issued", _("Issued")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    RECALLED = "recalled", _("Recalled")
+
+
+#: Statuses in which the document's content may still change (frozen from ``signed`` on).
+EDITABLE_OUTGOING = (
+    OutgoingStatus.DRAFT,
+    OutgoingStatus.RETURNED,
+    OutgoingStatus.IN_REVIEW,
+    OutgoingStatus.APPROVED,
+)
+
+#: Statuses of a document that left the agency (frozen; agency records).
+ISSUED_OUTGOING = (OutgoingStatus.ISSUED, OutgoingStatus.RECALLED)
+
+
+class TaskKind(models.TextChoices):
+    """A stage of the review and approval chain of a draft (Decree 30/2020 Arts. 10–12)."""
+
+    REVIEW = "review", _("Review by the unit leader")
+    OPINION = "opinion", _("Opinion")
+    FORM_CHECK = "form_check", _("Form check by the office")
+    APPROVAL = "approval", _("Approval by the signer")
+
+
+class TaskState(models.TextChoices):
+    """The state of one task of the chain."""
+
+    WAITING = "waiting", _("Waiting for an earlier stage")
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+    REJECTED = "rejected", _("Sent back")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OutgoingStepKind(models.TextChoices):
+    """One event in the life of an outgoing document (shown as its timeline)."""
+
+    CREATED = "created", _("Draft created")
+    EDITED = "edited", _("Draft changed")
+    SUBMITTED = "submitted", _("Sent for review")
+    OPINION_REQUESTED = "opinion_req", _("Opinion requested")
+    REVIEWED = "reviewed", _("Reviewed")
+    OPINION = "opinion", _("Opinion given")
+    FORM_CHECKED = "form_checked", _("Form checked")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Sent back")
+    BACK_TO_SIGNER = "to_signer", _("Changed after approval: back to the signer")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SIGNED = "signed", _("Signed")
+    ISSUED = "issued", _("Numbered and issued")
+    RECALLED = "recalled", _("Recalled")
+
+
+class RecipientKind(models.TextChoices):
+    """Who a document goes to (nơi nhận)."""
+
+    AGENCY = "agency", _("Agency of this deployment")
+    EXTERNAL = "external", _("Agency from the directory")
+    UNIT = "unit", _("Unit of this agency")
+    USER = "user", _("Person of this agency")
+    TEXT = "text", _("Other (printed line)")
+
+
+class RecipientPurpose(models.TextChoices):
+    """Why the recipient receives the document (for action, or to know / report)."""
+
+    ACTION = "action", _("For action")
+    INFO = "info", _("For information")
+
+
+class OutgoingFileKind(models.TextChoices):
+    """The part a file plays in an outgoing document."""
+
+    MAIN = "main", _("Main document")
+    APPENDIX = "appendix", _("Attachment")
+    OPINION = "opinion", _("Opinion file")
+
+
+class SignatureLevel(models.TextChoices):
+    """Which signatures a stored file carries (Decree 30/2020 Art. 13–14, App. I)."""
+
+    NONE = "none", _("Not signed")
+    PERSONAL = "personal", _("Signed by the signer")
+    SEAL = "seal", _("Signed by the signer and the agency")
+
+
+class DeliveryKind(models.TextChoices):
+    """What a delivery carries to a recipient agency (edXML business document type)."""
+
+    SEND = "send", _("Document")
+    RECALL = "recall", _("Recall notice")
+
+
+class DeliveryState(models.TextChoices):
+    """Where a delivery is; the exchange app moves it on from ``queued``."""
+
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class SeriesScope(models.TextChoices):
+    """Which documents a numbering series (sổ văn bản đi) numbers.
+
+    Decree 30/2020 Art. 15 and App. I 3.a: the head of the agency decides the series of
+    administrative documents (one shared series, or one per type); secret documents have
+    their own series; advisory boards that use the agency's seal use a separate series.
+    """
+
+    GENERAL = "general", _("Every other document")
+    TYPES = "types", _("Documents of the chosen types")
+    SECRET = "secret", _("Secret documents")
+    BOARD = "board", _("Documents of an advisory board")

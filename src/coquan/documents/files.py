@@ -93,22 +93,22 @@ def _sha256(upload) -> str:
     return digest.hexdigest()
 
 
-def private_path(agency_id: int, file_type: FileType) -> str:
-    """``documents/incoming/<agency>/<yyyy>/<mm>/<random>.<ext>``: nothing from the person."""
+def private_path(agency_id: int, file_type: FileType, folder: str = "incoming") -> str:
+    """``documents/<folder>/<agency>/<yyyy>/<mm>/<random>.<ext>``: nothing from the person."""
     now = timezone.localtime()
     return (
-        f"documents/incoming/{agency_id}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{file_type.extension}"
+        f"documents/{folder}/{agency_id}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{file_type.extension}"
     )
 
 
-def store(upload, *, agency_id: int, file_type: FileType) -> dict:
+def store(upload, *, agency_id: int, file_type: FileType, folder: str = "incoming") -> dict:
     """Write the upload to storage; return the Attachment fields that describe it.
 
     The stored name is recorded in every active ``delete_on_rollback`` block.
     """
     checksum = _sha256(upload)
     upload.seek(0)
-    stored_name = default_storage.save(private_path(agency_id, file_type), upload)
+    stored_name = default_storage.save(private_path(agency_id, file_type, folder), upload)
     for names in _trackers.get():
         names.append(stored_name)
     return {
@@ -118,6 +118,35 @@ def store(upload, *, agency_id: int, file_type: FileType) -> dict:
         "size": default_storage.size(stored_name),
         "sha256": checksum,
     }
+
+
+def store_bytes(
+    data: bytes, *, name: str, agency_id: int, file_type: FileType, folder: str
+) -> dict:
+    """``store`` for bytes made by the system (a signed PDF): kept exactly as given.
+
+    The checksum and size come from the bytes in memory (no second read of the file).
+    """
+    from django.core.files.base import ContentFile
+
+    stored_name = default_storage.save(
+        private_path(agency_id, file_type, folder), ContentFile(data, name=name)
+    )
+    for names in _trackers.get():
+        names.append(stored_name)
+    return {
+        "file": stored_name,
+        "original_name": safe_filename(name),
+        "mime_type": file_type.mime,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+
+
+def read_bytes(name: str) -> bytes:
+    """The stored file's content."""
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
 
 
 @contextlib.contextmanager

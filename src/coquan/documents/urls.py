@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from coquan.documents import step_views, views
+from coquan.documents import outgoing_step_views, outgoing_views, series_views, step_views, views
 
 app_name = "documents"
 urlpatterns = [
@@ -15,4 +15,18 @@ urlpatterns = [
         name="attachment_download",
     ),
     path("incoming/<int:pk>/<slug:step>/", step_views.step_view, name="incoming_step"),
+    path("outgoing/", outgoing_views.outgoing_list, name="outgoing_list"),
+    path("outgoing/new/", outgoing_views.draft_create, name="draft_create"),
+    path("outgoing/series/", series_views.series_list, name="series_list"),
+    path("outgoing/series/new/", series_views.series_create, name="series_create"),
+    path("outgoing/series/<int:pk>/", series_views.series_edit, name="series_edit"),
+    path("outgoing/register/", series_views.outgoing_register, name="outgoing_register"),
+    path("outgoing/<int:pk>/", outgoing_views.outgoing_detail, name="outgoing_detail"),
+    path("outgoing/<int:pk>/edit/", outgoing_views.draft_edit, name="draft_edit"),
+    path(
+        "outgoing/<int:pk>/files/<int:file_pk>/",
+        outgoing_views.outgoing_file_download,
+        name="outgoing_file_download",
+    ),
+    path("outgoing/<int:pk>/<slug:step>/", outgoing_step_views.step_view, name="outgoing_step"),
 ]

@@ -26,7 +26,8 @@ from coquan.core.access import get_visible_or_404, member_agencies, roles_in
 from coquan.documents import actions, queues, workflow
 from coquan.documents.filtersets import IncomingFilter, due_soon_until
 from coquan.documents.forms import RegisterForm
-from coquan.documents.models import Attachment, IncomingDocument
+from coquan.documents.models import Attachment, IncomingDocument, OutgoingDocument
+from coquan.documents.outgoing_permissions import can_draft
 from coquan.documents.permissions import DocumentAccess, can_register
 from coquan.org.active import active_agency
 
@@ -197,7 +198,16 @@ def incoming_detail(request, pk: int):
     )
     steps = document.steps.timeline()
     late_before = workflow.presentation_late_before()
+    replies = (
+        OutgoingDocument.objects.visible_to(request.user)
+        .filter(reply_to=document)
+        .select_related("document_type")
+        .order_by("created_at", "pk")
+    )
     context = {
+        "replies": replies,
+        "can_reply": document.status in ("assigned", "in_progress")
+        and can_draft(request.user, document.agency_id),
         "document": document,
         "attachments": attachments,
         "steps": steps,

@@ -36,6 +36,13 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(
         _("Register incoming"), "documents:incoming_create", "bi-plus-square", roles=("clerk",)
     ),
+    NavItem(_("Outgoing documents"), "documents:outgoing_list", "bi-send"),
+    NavItem(
+        _("New draft"),
+        "documents:draft_create",
+        "bi-file-earmark-plus",
+        roles=("officer", "unit_leader", "leader"),
+    ),
     NavItem(_("Working-day calendar"), "workdays:calendar", "bi-calendar3"),
     NavItem(_("Sector registry"), "registry:home", "bi-database"),
     NavItem(_("One-stop desk"), "onestop:desk", "bi-person-vcard", roles=("desk_officer",)),
@@ -49,6 +56,13 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Import org tree"), "org:import", "bi-upload", roles=("admin",), group="admin"),
     NavItem(
         _("Audit log"), "audit:entry_list", "bi-journal-check", roles=("admin",), group="admin"
+    ),
+    NavItem(
+        _("Numbering series"),
+        "documents:series_list",
+        "bi-journal-text",
+        roles=("admin",),
+        group="admin",
     ),
     NavItem(
         _("Role settings"),

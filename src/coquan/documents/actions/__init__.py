@@ -1,16 +1,25 @@
-"""Actions on incoming documents: every state change of the documents app happens here.
+"""Actions on documents: every state change of the documents app happens here.
 
 Each action takes the acting person first and keyword-only arguments, checks permission
-(``permissions.DocumentAccess`` / ``permissions.can_register``), runs in one transaction,
-refuses illegal status changes through ``workflow``, writes one ``HandlingStep`` row (the
-legal trail) and exactly one audit entry (``core.actions``). Actions that store files run
-inside ``files.delete_on_rollback`` so a failure leaves no file behind.
+(``permissions.DocumentAccess`` for incoming documents, ``outgoing_permissions
+.OutgoingAccess`` for outgoing ones), runs in one transaction, refuses illegal status
+changes through the workflow modules, writes the legal trail (``HandlingStep`` /
+``OutgoingStep`` rows) and exactly one audit entry (``core.actions``). Actions that store
+files run inside ``files.delete_on_rollback`` so a failure leaves no file behind.
 
-Web views, the API and the exchange app (electronic documents parsed from edXML) call the
-same functions.
+Web views, the API and the exchange app call the same functions.
 """
 
+from coquan.documents.actions.chain import (
+    approve,
+    check_form,
+    give_opinion,
+    reject,
+    request_opinions,
+    review,
+)
 from coquan.documents.actions.common import DuplicateDocument, stores_files
+from coquan.documents.actions.drafting import create_draft, submit, update_draft, withdraw
 from coquan.documents.actions.handling import (
     add_attachment,
     add_opinion,
@@ -20,21 +29,39 @@ from coquan.documents.actions.handling import (
     return_document,
     start_handling,
 )
+from coquan.documents.actions.issuing import issue, recall, sign
+from coquan.documents.actions.keys import generate_signing_key
 from coquan.documents.actions.register import find_duplicates, register_incoming
 from coquan.documents.actions.routing import assign, present
+from coquan.documents.actions.series import save_series
 
 __all__ = [
     "DuplicateDocument",
     "add_attachment",
     "add_opinion",
+    "approve",
     "assign",
+    "check_form",
     "complete",
+    "create_draft",
     "find_duplicates",
+    "generate_signing_key",
+    "give_opinion",
+    "issue",
     "present",
+    "recall",
     "refuse",
     "register_incoming",
+    "reject",
     "reopen",
+    "request_opinions",
     "return_document",
+    "review",
+    "save_series",
+    "sign",
     "start_handling",
     "stores_files",
+    "submit",
+    "update_draft",
+    "withdraw",
 ]

@@ -1,8 +1,11 @@
 from rest_framework.routers import SimpleRouter
 
+from coquan.documents.api.outgoing_views import OutgoingDocumentViewSet, OutgoingSeriesViewSet
 from coquan.documents.api.views import DocumentTypeViewSet, IncomingDocumentViewSet
 
 router = SimpleRouter()
 router.register("incoming-documents", IncomingDocumentViewSet, basename="incoming-document")
+router.register("outgoing-documents", OutgoingDocumentViewSet, basename="outgoing-document")
+router.register("outgoing-series", OutgoingSeriesViewSet, basename="outgoing-series")
 router.register("document-types", DocumentTypeViewSet, basename="document-type")
 urlpatterns = router.urls

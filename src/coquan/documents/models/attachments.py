@@ -1,4 +1,9 @@
-"""Files of incoming documents: scans, electronic originals, files added while handling."""
+"""Stored files of documents: scans, electronic originals, drafts, signed versions.
+
+``StoredFile`` is the pattern every document file follows (immutable rows, content-sniffed
+type, checksum, private path); ``Attachment`` holds the files of incoming documents and
+``OutgoingFile`` (models/outgoing_files.py) those of outgoing documents.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +13,67 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 
-class AttachmentQuerySet(models.QuerySet):
+class ImmutableRecordError(RuntimeError):
+    """Raised when code tries to change or delete a stored file row."""
+
+
+class StoredFileQuerySet(models.QuerySet):
     def with_current_flag(self):
         """Annotate ``is_current``: no later version replaces this file."""
-        newer = Attachment.objects.filter(replaces=OuterRef("pk"))
+        newer = self.model.objects.filter(replaces=OuterRef("pk"))
         return self.annotate(is_current=~Exists(newer))
 
 
-class ImmutableRecordError(RuntimeError):
-    """Raised when code tries to change or delete a stored attachment row."""
+#: Kept for the incoming side, which imports it by this name.
+AttachmentQuerySet = StoredFileQuerySet
 
 
-class Attachment(models.Model):
-    """One stored file of an incoming document, immutable once written.
+class StoredFile(models.Model):
+    """Abstract base: one stored file, immutable once written.
 
     The file lives in the default ``STORAGES`` backend under a private path with a random
     name (never served directly: downloads go through a view that checks access). The type is
     detected from the content (``documents.filetypes``), not from the name; ``sha256`` and
     ``size`` let anyone check the file was not altered. The original file name is kept,
     sanitised, for display and download only. A correction is a new row that ``replaces``
-    the previous version: the history stays (Decree 30/2020 App. VI: integrity, retention).
+    the previous version (concrete models add ``replaces``): the history stays (Decree
+    30/2020 App. VI: integrity, retention).
+    """
+
+    file = models.FileField(_("file"), max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    mime_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    version = models.PositiveSmallIntegerField(_("file version"), default=1)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def save(self, *args, **kwargs):
+        """Insert only: a stored file never changes (corrections are new versions)."""
+        if not self._state.adding:
+            raise ImmutableRecordError("Stored files are immutable; add a new version instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecordError("Stored files are immutable and are never deleted.")
+
+
+class Attachment(StoredFile):
+    """One stored file of an incoming document, immutable once written (see ``StoredFile``).
+
+    Opinion files point to their handling step.
     """
 
     document = models.ForeignKey(
@@ -45,12 +91,6 @@ class Attachment(models.Model):
         related_name="attachments",
         help_text=_("The opinion this file was attached to, if any."),
     )
-    file = models.FileField(_("file"), max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    mime_type = models.CharField(_("file type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
-    version = models.PositiveSmallIntegerField(_("file version"), default=1)
     replaces = models.OneToOneField(
         "self",
         verbose_name=_("replaces"),
@@ -59,15 +99,8 @@ class Attachment(models.Model):
         on_delete=models.PROTECT,
         related_name="replaced_by",
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    objects = AttachmentQuerySet.as_manager()
+    objects = StoredFileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")
@@ -79,15 +112,3 @@ class Attachment(models.Model):
                 condition=~Q(replaces=models.F("pk")), name="attachment_not_self_replacing"
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    def save(self, *args, **kwargs):
-        """Insert only: a stored attachment never changes (corrections are new versions)."""
-        if not self._state.adding:
-            raise ImmutableRecordError("Attachments are immutable; add a new version instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError("Attachments are immutable and are never deleted.")

@@ -26,6 +26,9 @@ class RegisterBook(models.Model):
     last number given; ``register_incoming`` locks this row (``SELECT ... FOR UPDATE``) to
     take the next one, so numbers are gapless and unique under concurrency. Secret documents
     have their own book (``incoming_secret``).
+
+    Outgoing books (kind ``outgoing``) belong to a numbering ``series`` (``OutgoingSeries``):
+    one book per series and year, numbered from 1 on 1 January (Decree 30/2020 Art. 15).
     """
 
     agency = models.ForeignKey(
@@ -35,6 +38,14 @@ class RegisterBook(models.Model):
         related_name="register_books",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=BookKind.choices)
+    series = models.ForeignKey(
+        "documents.OutgoingSeries",
+        verbose_name=_("numbering series"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="books",
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     last_number = models.PositiveIntegerField(_("last number"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -45,7 +56,19 @@ class RegisterBook(models.Model):
         ordering = ["agency_id", "-year", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "kind", "year"], name="register_book_unique_per_year"
+                fields=["agency", "kind", "year"],
+                condition=Q(series__isnull=True),
+                name="register_book_unique_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "year"],
+                condition=Q(series__isnull=False),
+                name="register_book_unique_per_series_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="outgoing", series__isnull=False)
+                | (~Q(kind="outgoing") & Q(series__isnull=True)),
+                name="register_book_series_for_outgoing",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=BookKind.values), name="register_book_kind_valid"
@@ -56,6 +79,8 @@ class RegisterBook(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.series_id is not None:
+            return f"{self.series} {self.year}"
         return f"{self.get_kind_display()} {self.year}"
 
 

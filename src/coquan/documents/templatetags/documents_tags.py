@@ -44,3 +44,45 @@ def due_state(document, today, soon_until) -> str:
     if soon_until and document.due_date <= soon_until:
         return "soon"
     return ""
+
+
+OUTGOING_STATUS_CLASSES = {
+    "draft": "text-bg-secondary",
+    "in_review": "text-bg-info",
+    "returned": "text-bg-warning",
+    "approved": "text-bg-primary",
+    "signed": "text-bg-primary",
+    "issued": "text-bg-success",
+    "withdrawn": "text-bg-dark",
+    "recalled": "text-bg-danger",
+}
+
+TASK_STATE_CLASSES = {
+    "waiting": "text-bg-light border",
+    "pending": "text-bg-warning",
+    "done": "text-bg-success",
+    "rejected": "text-bg-danger",
+    "cancelled": "text-bg-secondary",
+}
+
+DELIVERY_STATE_CLASSES = {
+    "queued": "text-bg-secondary",
+    "sent": "text-bg-info",
+    "delivered": "text-bg-success",
+    "failed": "text-bg-danger",
+}
+
+
+@register.filter
+def outgoing_status_class(value) -> str:
+    return OUTGOING_STATUS_CLASSES.get(value, "text-bg-secondary")
+
+
+@register.filter
+def task_state_class(value) -> str:
+    return TASK_STATE_CLASSES.get(value, "text-bg-secondary")
+
+
+@register.filter
+def delivery_state_class(value) -> str:
+    return DELIVERY_STATE_CLASSES.get(value, "text-bg-secondary")

@@ -81,3 +81,35 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
 
 def pdf_upload(name: str = "cong-van.pdf"):
     return upload(name, PDF_BYTES, "application/pdf")
+
+
+# --- Outgoing documents -------------------------------------------------------------------------
+
+_PDF_CACHE: dict[str, bytes] = {}
+
+DRAFT_HTML = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>
+@page {{ size: A4; margin: 20mm 15mm 20mm 30mm; }}
+body {{ font-family: 'Noto Serif', serif; font-size: 13pt; }}
+.head {{ display: flex; justify-content: space-between; text-align: center; }}
+.sign {{ margin-left: 55%; text-align: center; margin-top: 20mm; }}
+</style></head><body>
+<div class="head"><div><b>SỞ THÔNG TIN VÀ TRUYỀN THÔNG</b><br>
+Số: &nbsp;&nbsp;&nbsp;/STTTT-CNTT</div>
+<div><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br><b>Độc lập - Tự do - Hạnh phúc</b></div></div>
+<p>V/v {subject}</p><p>Kính gửi: Sở Tài chính tỉnh Bắc Giang.</p>
+<p>Sở Thông tin và Truyền thông trả lời như sau: nội dung dự thảo.</p>
+<div class="sign"><b>GIÁM ĐỐC</b><br><br><br><br><b>Lê Văn Quyết</b></div>
+</body></html>"""
+
+
+def draft_pdf_bytes(subject: str = "trả lời kiến nghị") -> bytes:
+    """A one-page A4 draft in the Decree 30 layout (WeasyPrint, Vietnamese text), cached."""
+    if subject not in _PDF_CACHE:
+        import weasyprint
+
+        _PDF_CACHE[subject] = weasyprint.HTML(string=DRAFT_HTML.format(subject=subject)).write_pdf()
+    return _PDF_CACHE[subject]
+
+
+def draft_pdf_upload(name: str = "du-thao.pdf", subject: str = "trả lời kiến nghị"):
+    return upload(name, draft_pdf_bytes(subject), "application/pdf")
