@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coquan.core.filters import LazyOrderingFilter
 from coquan.documents.choices import IncomingStatus, Urgency
 from coquan.documents.models import DocumentType, IncomingDocument
 from coquan.documents.querysets import HANDLING_STATUSES
@@ -70,7 +71,7 @@ class IncomingFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=IncomingStatus.choices, label=_("Status"))
     due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="filter_due", label=_("Deadline"))
-    ordering = django_filters.OrderingFilter(
+    ordering = LazyOrderingFilter(
         fields=ORDERING_FIELDS,
         label=_("Sort by"),
         field_labels={

@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from coquan.core.filters import LazyOrderingFilter
 from coquan.documents.choices import OutgoingStatus, Urgency
 from coquan.documents.models import DocumentType, OutgoingDocument
 
@@ -44,7 +45,7 @@ class OutgoingFilter(django_filters.FilterSet):
         input_formats=DATE_FORMATS,
         widget=_date_widget(),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = LazyOrderingFilter(
         fields=(
             ("updated_at", "updated_at"),
             ("issued_date", "issued_date"),
