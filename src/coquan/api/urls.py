@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("coquan.registry.api.urls")),
     path("", include("coquan.exchange.api.urls")),
     path("", include("coquan.onestop.api.urls")),
+    path("", include("coquan.search.api.urls")),
 ]

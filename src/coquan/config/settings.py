@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "coquan.registry",
     "coquan.exchange",
     "coquan.onestop",
+    "coquan.search",
     "coquan.web",
     "coquan.api",
     "django.contrib.admin",

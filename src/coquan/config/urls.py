@@ -12,6 +12,7 @@ urlpatterns = [
     path("registry/", include("coquan.registry.urls")),
     path("exchange/", include("coquan.exchange.urls")),
     path("onestop/", include("coquan.onestop.urls")),
+    path("search/", include("coquan.search.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("coquan.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
