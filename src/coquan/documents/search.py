@@ -1,31 +1,41 @@
-"""Search index of incoming documents (found by ``coquan.search`` at start-up).
+"""Search indexes of incoming and outgoing documents (found by ``coquan.search`` at start-up).
 
 Weights (DESIGN.md §6): number/notation and subject high (A), issuing agency and signer
 medium (B), text of the attached files low (C). Filters: document type, issuer, date of
 the document (and its year), status, lead unit, urgency. Visibility is not indexed: a
-search applies ``IncomingDocument.objects.visible_to(user)`` inside its SQL.
+search applies the model's own ``visible_to(user)`` inside its SQL (for outgoing documents:
+drafts only to the people on their chain and the drafting unit's leaders, issued documents to
+the agency's overseers and recipients; secret ones only as that queryset allows).
 """
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from coquan.documents.choices import IncomingStatus
-from coquan.documents.models import IncomingDocument
+from coquan.documents.choices import IncomingStatus, OutgoingStatus
+from coquan.documents.models import IncomingDocument, OutgoingDocument
 from coquan.search.registry import IndexedObject, SearchIndex, register
 
 
-def attachment_text(document) -> str:
-    """Text of the document's files, indexed with weight C.
+def files_text(files) -> str:
+    """Text extracted from stored files (their ``text`` attribute), indexed with weight C.
 
-    The hook for text extracted from attachments (OCR of scans, text of electronic files):
-    an attachment contributes its ``text`` attribute when it has one. Attachments carry no
-    extracted text yet, so this is empty until extraction lands; the index is ready for it
-    (a new attachment marks the document dirty through ``related``).
+    A file without extracted text (a scan before OCR, a format without a text layer)
+    contributes nothing; a new or changed file marks its document dirty through ``related``.
     """
-    return "\n".join(
-        text for text in (getattr(a, "text", "") for a in document.attachments.all()) if text
-    )
+    return "\n".join(text for text in (getattr(f, "text", "") for f in files) if text)
+
+
+def attachment_text(document) -> str:
+    """Text of an incoming document's attachments."""
+    return files_text(document.attachments.all())
+
+
+def _label(choices, code: str) -> str:
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
 
 
 class IncomingDocumentIndex(SearchIndex):
@@ -65,10 +75,54 @@ class IncomingDocumentIndex(SearchIndex):
         return reverse("documents:incoming_detail", args=[object_id])
 
     def status_label(self, code: str) -> str:
-        try:
-            return str(IncomingStatus(code).label)
-        except ValueError:
-            return code
+        return _label(IncomingStatus, code)
+
+
+class OutgoingDocumentIndex(SearchIndex):
+    """Outgoing documents (văn bản đi), drafts included: one entry per document.
+
+    The issuer is the agency itself; the date is the date of issue, or the day the draft
+    was created while it has no number. Text of the current (not replaced) files is indexed.
+    """
+
+    model_label = "documents.OutgoingDocument"
+    related = {"documents.OutgoingFile": "document_id"}
+    # visible_to(user) reads memberships, roles, chain tasks and receipts in its own SQL.
+    visibility_cacheable = True
+
+    def queryset(self):
+        return OutgoingDocument.objects.select_related("document_type", "agency").prefetch_related(
+            "files"
+        )
+
+    def visible(self, user):
+        return OutgoingDocument.objects.visible_to(user)
+
+    def entry(self, obj) -> IndexedObject:
+        files = list(obj.files.all())
+        replaced = {f.replaces_id for f in files if f.replaces_id}
+        current = [f for f in files if f.pk not in replaced]
+        return IndexedObject(
+            agency_id=obj.agency_id,
+            number=obj.number_and_notation,
+            title=obj.subject,
+            issuer=obj.agency.name,
+            signer=obj.signer_display,
+            body=files_text(current),
+            type_code=obj.document_type.code,
+            type_name=obj.document_type.name,
+            status=obj.status,
+            date=obj.issued_date or obj.created_at.date(),
+            unit_id=obj.drafting_unit_id,
+            urgency=obj.urgency,
+        )
+
+    def url(self, object_id: int) -> str:
+        return reverse("documents:outgoing_detail", args=[object_id])
+
+    def status_label(self, code: str) -> str:
+        return _label(OutgoingStatus, code)
 
 
 register(IncomingDocumentIndex())
+register(OutgoingDocumentIndex())

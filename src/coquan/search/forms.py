@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator, validate_slug
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    validate_slug,
+)
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -26,7 +32,32 @@ URGENCY_CHOICES = [
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 #: Query-string names of the filters (the same in the web pages and the API).
-FILTER_NAMES = ("type", "issuer", "status", "unit", "urgency", "year", "date_from", "date_to")
+FILTER_NAMES = (
+    "kind",
+    "type",
+    "issuer",
+    "status",
+    "unit",
+    "urgency",
+    "year",
+    "date_from",
+    "date_to",
+)
+
+
+#: A type code: a document type slug (``quyet-dinh``) or a procedure code (``1.005129``).
+validate_code = RegexValidator(
+    r"^[-\w.]+\Z", _("Enter a code of letters, digits, dots, hyphens or underscores.")
+)
+
+
+def kind_choices():
+    from coquan.search import registry
+
+    return [("", _("Everything"))] + [
+        (index.model._meta.label_lower, capfirst(index.model._meta.verbose_name_plural))
+        for index in registry.indexes()
+    ]
 
 
 class TextField(forms.CharField):
@@ -52,8 +83,14 @@ class SearchForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
     )
+    kind = forms.ChoiceField(
+        label=_("What to search"),
+        required=False,
+        choices=kind_choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     type = forms.CharField(
-        label=_("Document type"), required=False, max_length=40, validators=[validate_slug]
+        label=_("Document type"), required=False, max_length=40, validators=[validate_code]
     )
     issuer = TextField(label=_("Issuing agency"), required=False, max_length=200)
     status = forms.CharField(
@@ -125,6 +162,7 @@ class SearchForm(forms.Form):
     def filters(self) -> SearchFilters:
         data = self.cleaned_data
         return SearchFilters(
+            kind=data.get("kind") or "",
             type=data.get("type") or "",
             issuer=data.get("issuer") or "",
             status=data.get("status") or "",

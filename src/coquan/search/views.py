@@ -32,6 +32,7 @@ from coquan.search.query import QueryError
 PAGE_SIZE = 25
 
 FACET_LABELS = {
+    "kind": gettext_lazy("What"),
     "type": gettext_lazy("Document type"),
     "year": gettext_lazy("Year"),
     "issuer": gettext_lazy("Issuing agency"),

@@ -49,6 +49,7 @@ class FacetValueSerializer(serializers.Serializer):
 
 
 class FacetsSerializer(serializers.Serializer):
+    kind = FacetValueSerializer(many=True)
     type = FacetValueSerializer(many=True)
     year = FacetValueSerializer(many=True)
     issuer = FacetValueSerializer(many=True)

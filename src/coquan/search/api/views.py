@@ -37,7 +37,15 @@ MAX_PAGE_SIZE = 100
 
 SEARCH_PARAMS = [
     OpenApiParameter("q", str, required=True, description="What to search for."),
-    OpenApiParameter("type", str, description="Document type code (e.g. quyet-dinh)."),
+    OpenApiParameter(
+        "kind",
+        str,
+        description="What to search: documents.incomingdocument, documents.outgoingdocument "
+        "or onestop.dossier (all by default).",
+    ),
+    OpenApiParameter(
+        "type", str, description="Document type code (e.g. quyet-dinh) or procedure code."
+    ),
     OpenApiParameter("issuer", str, description="Issuing agency, exactly as shown."),
     OpenApiParameter("status", str, description="Status code (e.g. registered)."),
     OpenApiParameter("unit", int, description="Lead unit id."),

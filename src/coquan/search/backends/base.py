@@ -29,6 +29,7 @@ from django.db import connection
 from django.db.models import Exists, F, Func, OuterRef, Q
 from django.db.models.lookups import Exact
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from coquan.search import indexing, registry
 from coquan.search.highlight import highlight, snippet
@@ -38,7 +39,7 @@ from coquan.search.query import Query, parse
 PAGE_SIZE = 25
 AUTOCOMPLETE_SIZE = 8
 FACET_SIZE = 10
-FACETS = ("type", "year", "issuer", "status")
+FACETS = ("kind", "type", "year", "issuer", "status")
 ORDERS = ("relevance", "newest", "oldest")
 #: Characters of attached-file text shown around the first match.
 SNIPPET_BEFORE, SNIPPET_LENGTH = 80, 280
@@ -65,8 +66,13 @@ COLUMNS = ", ".join(
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """Filters applied in the same SQL as the match (all optional, combined with AND)."""
+    """Filters applied in the same SQL as the match (all optional, combined with AND).
 
+    ``kind`` is the label of an indexed model (``documents.outgoingdocument``); an unknown
+    label matches nothing.
+    """
+
+    kind: str = ""
     type: str = ""
     issuer: str = ""
     status: str = ""
@@ -80,6 +86,13 @@ class SearchFilters:
         """(conditions, params) on the entries table."""
         ops = connection.ops
         conditions, params = [], []
+        if self.kind:
+            try:
+                content_type_id = registry.get(self.kind).content_type.pk
+            except LookupError:
+                content_type_id = 0
+            conditions.append(f"{E}.content_type_id = %s")
+            params.append(content_type_id)
         for column, value in (
             ("type_code", self.type),
             ("issuer", self.issuer),
@@ -107,6 +120,7 @@ class SearchFilters:
     def as_params(self) -> dict[str, str]:
         """The filters as query-string parameters (for links, saved searches)."""
         values = {
+            "kind": self.kind,
             "type": self.type,
             "issuer": self.issuer,
             "status": self.status,
@@ -447,10 +461,12 @@ class SearchBackend:
             return result
         where, params = self._where(query, scope, filters)
         sql = (
-            f"WITH hits AS (SELECT {E}.type_code, {E}.type_name, {E}.year, {E}.issuer, "  # noqa: S608
-            f"{E}.status FROM {self.from_sql} WHERE {where}), "
+            f"WITH hits AS (SELECT {E}.content_type_id, {E}.type_code, {E}.type_name, "  # noqa: S608
+            f"{E}.year, {E}.issuer, {E}.status FROM {self.from_sql} WHERE {where}), "
             "groups AS ("
-            "SELECT 'type' AS facet, type_code AS value, MAX(type_name) AS label, COUNT(*) AS n "
+            "SELECT 'kind' AS facet, CAST(content_type_id AS TEXT) AS value, '' AS label, "
+            "COUNT(*) AS n FROM hits GROUP BY content_type_id "
+            "UNION ALL SELECT 'type', type_code, MAX(type_name), COUNT(*) "
             "FROM hits WHERE type_code <> '' GROUP BY type_code "
             "UNION ALL SELECT 'year', CAST(year AS TEXT), CAST(year AS TEXT), COUNT(*) "
             "FROM hits WHERE year IS NOT NULL GROUP BY year "
@@ -465,9 +481,15 @@ class SearchBackend:
         for facet, value, label, count in self._execute(sql, params):
             if facet == "status":
                 label = _status_label(value)
+            elif facet == "kind":
+                declaration = registry.by_content_type_id(int(value))
+                if declaration is None:
+                    continue
+                value = declaration.model._meta.label_lower
+                label = capfirst(str(declaration.model._meta.verbose_name_plural))
             result[facet].append(FacetValue(value, label, count))
         result["year"].sort(key=lambda item: item.value, reverse=True)
-        for key in ("type", "issuer", "status"):
+        for key in ("kind", "type", "issuer", "status"):
             result[key].sort(key=lambda item: (-item.count, item.value))
         return result
 

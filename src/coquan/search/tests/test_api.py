@@ -37,7 +37,7 @@ def test_search_returns_ranked_hits_with_highlights_and_facets(api, golden):
         {"value": "quyet-dinh", "label": "Quyết định (cá biệt)", "count": 1}
     ]
     assert body["facets"]["year"][0]["count"] == 1
-    assert set(body["facets"]) == {"type", "year", "issuer", "status"}
+    assert set(body["facets"]) == {"kind", "type", "year", "issuer", "status"}
 
 
 def test_filters_and_order(api, golden):
