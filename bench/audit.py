@@ -19,15 +19,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "coquan_bench_audit"
-ROOT = Path(__file__).resolve().parent.parent
+from harness import bench_main
 
 
 def parse_args(argv=None):
@@ -40,39 +35,6 @@ def parse_args(argv=None):
         "--rounds", type=int, default=10, help="interleaved rounds of both paths (10)"
     )
     return parser.parse_args(argv)
-
-
-def _admin_dsn(url: str) -> tuple[str, str]:
-    """(DSN of the server's maintenance database, DATABASE_URL of the bench database)."""
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    bench = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    return admin, bench
-
-
-def _pg_admin(dsn: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def prepare_environment(tmp: Path) -> tuple[str, str | None]:
-    """Point Django at a throw-away database; return (description, admin DSN or None)."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "coquan.config.settings"
-    os.environ["COQUAN_DEBUG"] = "1"
-    os.environ["COQUAN_VAR_DIR"] = str(tmp)
-    sys.path.insert(0, str(ROOT / "src"))
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        path = tmp / "bench.sqlite3"
-        os.environ["COQUAN_SQLITE_PATH"] = str(path)
-        return f"SQLite {path}", None
-    admin, bench = _admin_dsn(url)
-    _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    _pg_admin(admin, f'CREATE DATABASE "{BENCH_DB}"')
-    os.environ["DATABASE_URL"] = bench
-    return f"PostgreSQL {BENCH_DB}", admin
 
 
 def build_rows(n: int, actor, agency) -> list[dict]:
@@ -235,18 +197,7 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
-    args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="coquan-bench-audit-") as tmp:
-        description, admin = prepare_environment(Path(tmp))
-        print(f"== audit chain benchmark on {description}", flush=True)
-        try:
-            return run(args)
-        finally:
-            if admin is not None:
-                from django.db import connections
-
-                connections.close_all()
-                _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+    return bench_main("audit", "audit chain benchmark", run, parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -28,15 +28,10 @@ created and dropped by the script. Query logging is off during the timed loops.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "coquan_bench_issue"
-ROOT = Path(__file__).resolve().parent.parent
+from harness import bench_main
 
 
 def parse_args(argv=None):
@@ -45,39 +40,6 @@ def parse_args(argv=None):
     parser.add_argument("--target", type=float, default=0.7, help="minimum issue/sign ratio (0.7)")
     parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds (10)")
     return parser.parse_args(argv)
-
-
-def _admin_dsn(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/postgres")), urlunsplit(
-        parts._replace(path=f"/{BENCH_DB}")
-    )
-
-
-def _pg_admin(dsn: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def prepare_environment(tmp: Path) -> tuple[str, str | None]:
-    """Point Django at a throw-away database and file folder; (description, admin DSN)."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "coquan.config.settings"
-    os.environ["COQUAN_DEBUG"] = "1"
-    os.environ["COQUAN_VAR_DIR"] = str(tmp)
-    os.environ["COQUAN_MEDIA_ROOT"] = str(tmp / "files")
-    sys.path.insert(0, str(ROOT / "src"))
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        path = tmp / "bench.sqlite3"
-        os.environ["COQUAN_SQLITE_PATH"] = str(path)
-        return f"SQLite {path}", None
-    admin, bench = _admin_dsn(url)
-    _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    _pg_admin(admin, f'CREATE DATABASE "{BENCH_DB}"')
-    os.environ["DATABASE_URL"] = bench
-    return f"PostgreSQL {BENCH_DB}", admin
 
 
 def draft_pdf() -> bytes:
@@ -284,18 +246,13 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
-    args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="coquan-bench-issue-") as tmp:
-        description, admin = prepare_environment(Path(tmp))
-        print(f"== issue benchmark on {description}", flush=True)
-        try:
-            return run(args)
-        finally:
-            if admin is not None:
-                from django.db import connections
-
-                connections.close_all()
-                _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+    return bench_main(
+        "issue",
+        "issue benchmark",
+        run,
+        parse_args(argv),
+        env=lambda tmp: {"COQUAN_MEDIA_ROOT": str(tmp / "files")},
+    )
 
 
 if __name__ == "__main__":

@@ -24,18 +24,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "coquan_bench_registry"
-ROOT = Path(__file__).resolve().parent.parent
+from harness import bench_main
+
 YEARS = list(range(2016, 2026))
 REPORT_YEAR = YEARS[-1]
 BATCH = 2000
@@ -50,40 +46,6 @@ def parse_args(argv=None):
         "--max-seconds", type=float, default=5.0, help="maximum report data time (5 s)"
     )
     return parser.parse_args(argv)
-
-
-def _admin_dsn(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return (
-        urlunsplit(parts._replace(path="/postgres")),
-        urlunsplit(parts._replace(path=f"/{BENCH_DB}")),
-    )
-
-
-def _pg_admin(dsn: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def prepare_environment(tmp: Path) -> tuple[str, str | None]:
-    """Point Django at a throw-away database; return (description, admin DSN or None)."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "coquan.config.settings"
-    os.environ["COQUAN_DEBUG"] = "1"
-    os.environ["COQUAN_VAR_DIR"] = str(tmp)
-    os.environ["COQUAN_TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    sys.path.insert(0, str(ROOT / "src"))
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        path = tmp / "bench.sqlite3"
-        os.environ["COQUAN_SQLITE_PATH"] = str(path)
-        return f"SQLite {path}", None
-    admin, bench = _admin_dsn(url)
-    _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    _pg_admin(admin, f'CREATE DATABASE "{BENCH_DB}"')
-    os.environ["DATABASE_URL"] = bench
-    return f"PostgreSQL {BENCH_DB}", admin
 
 
 # --- Data -------------------------------------------------------------------------------------
@@ -400,18 +362,13 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
-    args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="coquan-bench-registry-") as tmp:
-        description, admin = prepare_environment(Path(tmp))
-        print(f"== registry report benchmark on {description}", flush=True)
-        try:
-            return run(args)
-        finally:
-            if admin is not None:
-                from django.db import connections
-
-                connections.close_all()
-                _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+    return bench_main(
+        "registry",
+        "registry report benchmark",
+        run,
+        parse_args(argv),
+        env=lambda tmp: {"COQUAN_TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend"},
+    )
 
 
 if __name__ == "__main__":

@@ -34,13 +34,9 @@ import random
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "coquan_bench_search"
-ROOT = Path(__file__).resolve().parent.parent
+from harness import bench_main
 
 TARGETS = {
     # category: (max p50 ratio to the floor or None, max p95 in ms)
@@ -65,44 +61,6 @@ def parse_args(argv=None):
     )
     parser.add_argument("--max-rss-mb", type=float, default=500.0, help="rebuild memory (500)")
     return parser.parse_args(argv)
-
-
-# --- Environment (same shape as bench/audit.py) --------------------------------------------
-
-
-def _admin_dsn(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/postgres")), urlunsplit(
-        parts._replace(path=f"/{BENCH_DB}")
-    )
-
-
-def _pg_admin(dsn: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def prepare_environment(tmp: Path) -> tuple[str, str | None]:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "coquan.config.settings"
-    os.environ["COQUAN_DEBUG"] = "1"
-    os.environ["COQUAN_VAR_DIR"] = str(tmp)
-    os.environ["COQUAN_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
-    )
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        path = tmp / "bench.sqlite3"
-        os.environ["COQUAN_SQLITE_PATH"] = str(path)
-        return f"SQLite {path}", None
-    admin, bench = _admin_dsn(url)
-    _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    _pg_admin(admin, f'CREATE DATABASE "{BENCH_DB}"')
-    os.environ["DATABASE_URL"] = bench
-    return f"PostgreSQL {BENCH_DB}", admin
 
 
 # --- Generated documents -----------------------------------------------------------------------
@@ -523,18 +481,15 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
-    args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="coquan-bench-search-") as tmp:
-        description, admin = prepare_environment(Path(tmp))
-        print(f"== search benchmark on {description}", flush=True)
-        try:
-            return run(args)
-        finally:
-            if admin is not None:
-                from django.db import connections
-
-                connections.close_all()
-                _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+    return bench_main(
+        "search",
+        "search benchmark",
+        run,
+        parse_args(argv),
+        env=lambda tmp: {
+            "COQUAN_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        },
+    )
 
 
 if __name__ == "__main__":
