@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from coquan.core.access import get_visible_or_404
+from coquan.core.views import paginate, submit_action
 from coquan.org import actions
 from coquan.org.forms import AgencyForm
 from coquan.org.models import Agency
-from coquan.org.views import apply_action_errors, paginate, posted
+from coquan.org.views import posted
 
 
 def _require_superuser(request) -> None:
@@ -39,14 +39,15 @@ def agency_list(request):
 def agency_create(request):
     _require_superuser(request)
     form = AgencyForm(posted(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agency = actions.create_agency(request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The agency %(name)s was created.") % {"name": agency.name})
-            return redirect("org:agency_list")
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.create_agency(request.user, **form.cleaned_data),
+        success=lambda agency: _("The agency %(name)s was created.") % {"name": agency.name},
+        then=lambda agency: redirect("org:agency_list"),
+    )
+    if done:
+        return done
     return render(request, "org/agency_form.html", {"form": form, "title": _("New agency")})
 
 
@@ -56,14 +57,15 @@ def agency_edit(request, pk):
     agency = get_visible_or_404(Agency, request.user, pk=pk)
     initial = {name: getattr(agency, name) for name in actions.AGENCY_FIELDS}
     form = AgencyForm(posted(request), initial=initial, user=request.user, agency=agency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_agency(request.user, agency=agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The agency %(name)s was saved.") % {"name": agency.name})
-            return redirect("org:agency_list")
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.update_agency(request.user, agency=agency, **form.cleaned_data),
+        success=lambda result: _("The agency %(name)s was saved.") % {"name": agency.name},
+        then=lambda result: redirect("org:agency_list"),
+    )
+    if done:
+        return done
     return render(
         request,
         "org/agency_form.html",

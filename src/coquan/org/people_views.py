@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coquan.core.access import get_visible_or_404
+from coquan.core.views import paginate, submit_action
 from coquan.org import actions, importing
 from coquan.org.forms import (
     ExistingPersonForm,
@@ -26,9 +27,7 @@ from coquan.org.forms import (
 from coquan.org.models import Membership
 from coquan.org.views import (
     agency_query,
-    apply_action_errors,
     managed_agency,
-    paginate,
     posted,
     require_manager,
 )
@@ -83,16 +82,17 @@ def person_add(request):
     """Create a person's account and their membership in the agency."""
     agency = managed_agency(request)
     form = PersonForm(posted(request), agency=agency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = actions.add_person(request.user, agency=agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(
-                request, _("%(name)s was added.") % {"name": membership.user.get_full_name()}
-            )
-            return redirect(reverse("org:member_list") + agency_query(agency))
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.add_person(request.user, agency=agency, **form.cleaned_data),
+        success=lambda membership: (
+            _("%(name)s was added.") % {"name": membership.user.get_full_name()}
+        ),
+        then=lambda membership: redirect(reverse("org:member_list") + agency_query(agency)),
+    )
+    if done:
+        return done
     return render(
         request,
         "org/person_form.html",
@@ -111,16 +111,17 @@ def membership_add(request):
     """Give a person who already has an account (e.g. in another agency) a membership here."""
     agency = managed_agency(request)
     form = ExistingPersonForm(posted(request), agency=agency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = actions.add_membership(request.user, agency=agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(
-                request, _("%(name)s was added.") % {"name": membership.user.get_full_name()}
-            )
-            return redirect(reverse("org:member_list") + agency_query(agency))
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.add_membership(request.user, agency=agency, **form.cleaned_data),
+        success=lambda membership: (
+            _("%(name)s was added.") % {"name": membership.user.get_full_name()}
+        ),
+        then=lambda membership: redirect(reverse("org:member_list") + agency_query(agency)),
+    )
+    if done:
+        return done
     return render(
         request,
         "org/person_form.html",
@@ -156,16 +157,17 @@ def membership_edit(request, pk):
         "end_date": membership.end_date,
     }
     form = MembershipForm(posted(request), initial=initial, membership=membership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_membership(request.user, membership=membership, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(
-                request, _("The membership of %(name)s was saved.") % {"name": membership.user}
-            )
-            return redirect(reverse("org:member_list") + agency_query(membership.agency))
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.update_membership(request.user, membership=membership, **form.cleaned_data),
+        success=lambda result: (
+            _("The membership of %(name)s was saved.") % {"name": membership.user}
+        ),
+        then=lambda result: redirect(reverse("org:member_list") + agency_query(membership.agency)),
+    )
+    if done:
+        return done
     return render(
         request,
         "org/membership_form.html",
@@ -184,18 +186,19 @@ def membership_end(request, pk):
     """End a membership (confirmation page; the row stays as history)."""
     membership = _managed_membership(request, pk)
     form = MembershipEndForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.end_membership(
-                request.user, membership=membership, end_date=form.cleaned_data["end_date"]
-            )
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(
-                request, _("The membership of %(name)s was ended.") % {"name": membership.user}
-            )
-            return redirect(reverse("org:member_list") + agency_query(membership.agency))
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.end_membership(
+            request.user, membership=membership, end_date=form.cleaned_data["end_date"]
+        ),
+        success=lambda result: (
+            _("The membership of %(name)s was ended.") % {"name": membership.user}
+        ),
+        then=lambda result: redirect(reverse("org:member_list") + agency_query(membership.agency)),
+    )
+    if done:
+        return done
     return render(
         request,
         "org/membership_end.html",

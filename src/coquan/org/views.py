@@ -8,10 +8,8 @@ other agencies' objects) and then check the role in the object's agency.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,14 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coquan.core.access import get_visible_or_404, member_agencies
+from coquan.core.views import paginate, submit_action
 from coquan.org import actions
 from coquan.org.active import active_agency, set_active_agency
 from coquan.org.forms import PositionForm, UnitCloseForm, UnitForm
 from coquan.org.models import Agency, Position, Unit
 from coquan.org.permissions import can_manage
-
-PAGE_SIZE = 25
-
 
 # --- Shared helpers for the org pages ------------------------------------------------------------
 
@@ -66,25 +62,6 @@ def require_manager(request, agency) -> None:
 
 def agency_query(agency) -> str:
     return f"?agency={agency.pk}"
-
-
-def paginate(request, queryset, param: str = "page"):
-    """One page (25 rows) of ``queryset``, and the query string to keep for page links."""
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
-    keep = request.GET.copy()
-    keep.pop(param, None)
-    return page, keep.urlencode()
-
-
-def apply_action_errors(form, exc: ValidationError) -> None:
-    """Show an action's ``ValidationError`` on the form fields it names."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 # --- Active agency -----------------------------------------------------------------------------
@@ -172,14 +149,15 @@ def unit_list(request):
 def unit_create(request):
     agency = managed_agency(request)
     form = UnitForm(posted(request), agency=agency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = actions.create_unit(request.user, agency=agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The unit %(name)s was created.") % {"name": unit.name})
-            return redirect(reverse("org:unit_list") + agency_query(agency))
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.create_unit(request.user, agency=agency, **form.cleaned_data),
+        success=lambda unit: _("The unit %(name)s was created.") % {"name": unit.name},
+        then=lambda unit: redirect(reverse("org:unit_list") + agency_query(agency)),
+    )
+    if done:
+        return done
     return render(
         request,
         "org/unit_form.html",
@@ -235,14 +213,15 @@ def unit_edit(request, pk):
         "valid_from": unit.valid_from,
     }
     form = UnitForm(posted(request), initial=initial, agency=unit.agency, unit=unit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_unit(request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The unit %(name)s was saved.") % {"name": unit.name})
-            return redirect("org:unit_detail", pk=unit.pk)
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.update_unit(request.user, unit=unit, **form.cleaned_data),
+        success=lambda result: _("The unit %(name)s was saved.") % {"name": unit.name},
+        then=lambda result: redirect("org:unit_detail", pk=unit.pk),
+    )
+    if done:
+        return done
     return render(
         request,
         "org/unit_form.html",
@@ -260,19 +239,20 @@ def unit_edit(request, pk):
 def unit_close(request, pk):
     unit = _managed_unit(request, pk)
     form = UnitCloseForm(posted(request), unit=unit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.close_unit(
-                request.user,
-                unit=unit,
-                valid_to=form.cleaned_data["valid_to"],
-                successors=list(form.cleaned_data["successors"]),
-            )
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The unit %(name)s was closed.") % {"name": unit.name})
-            return redirect("org:unit_detail", pk=unit.pk)
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.close_unit(
+            request.user,
+            unit=unit,
+            valid_to=form.cleaned_data["valid_to"],
+            successors=list(form.cleaned_data["successors"]),
+        ),
+        success=lambda result: _("The unit %(name)s was closed.") % {"name": unit.name},
+        then=lambda result: redirect("org:unit_detail", pk=unit.pk),
+    )
+    if done:
+        return done
     return render(
         request,
         "org/unit_close.html",
@@ -304,16 +284,15 @@ def position_list(request):
 def position_create(request):
     agency = managed_agency(request)
     form = PositionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            position = actions.create_position(request.user, agency=agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(
-                request, _("The position %(name)s was created.") % {"name": position.name}
-            )
-            return redirect(reverse("org:position_list") + agency_query(agency))
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.create_position(request.user, agency=agency, **form.cleaned_data),
+        success=lambda position: _("The position %(name)s was created.") % {"name": position.name},
+        then=lambda position: redirect(reverse("org:position_list") + agency_query(agency)),
+    )
+    if done:
+        return done
     return render(
         request,
         "org/position_form.html",
@@ -331,16 +310,15 @@ def position_edit(request, pk):
     position = get_visible_or_404(Position.objects.select_related("agency"), request.user, pk=pk)
     require_manager(request, position.agency)
     form = PositionForm(posted(request), initial={"name": position.name, "rank": position.rank})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_position(request.user, position=position, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(
-                request, _("The position %(name)s was saved.") % {"name": position.name}
-            )
-            return redirect(reverse("org:position_list") + agency_query(position.agency))
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.update_position(request.user, position=position, **form.cleaned_data),
+        success=lambda result: _("The position %(name)s was saved.") % {"name": position.name},
+        then=lambda result: redirect(reverse("org:position_list") + agency_query(position.agency)),
+    )
+    if done:
+        return done
     return render(
         request,
         "org/position_form.html",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from coquan.core.access import get_visible_or_404
+from coquan.core.views import apply_action_errors, paginate, submit_action
 from coquan.registry import actions
 from coquan.registry.actions.indicators import IMPORT_COLUMNS, IMPORT_REQUIRED
 from coquan.registry.counts import COUNT_SOURCES
@@ -20,8 +21,6 @@ from coquan.registry.permissions import can_edit
 from coquan.registry.register_views import _import_page, _template_response
 from coquan.registry.report import number
 from coquan.registry.views_common import (
-    apply_action_errors,
-    paginate,
     registry_agency,
     require_edit,
     year_param,
@@ -197,14 +196,15 @@ def indicator_define(request, code=None):
         else None
     )
     form = IndicatorDefinitionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.define_indicator(request.user, indicator=indicator, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The indicator was saved."))
-            return redirect("registry:indicators")
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.define_indicator(request.user, indicator=indicator, **form.cleaned_data),
+        success=_("The indicator was saved."),
+        then=lambda result: redirect("registry:indicators"),
+    )
+    if done:
+        return done
     return render(
         request,
         "registry/indicator_define.html",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coquan.core.access import get_visible_or_404
+from coquan.core.views import apply_action_errors, paginate, submit_action
 from coquan.registry import actions
 from coquan.registry.choices import InspectionStatus
 from coquan.registry.filtersets import AppraisalFilter, InspectionFilter
@@ -33,8 +34,6 @@ from coquan.registry.models import (
 )
 from coquan.registry.permissions import can_edit
 from coquan.registry.views_common import (
-    apply_action_errors,
-    paginate,
     registry_agency,
     require_edit,
     style_filter_form,
@@ -89,14 +88,15 @@ def inspection_create(request):
     agency = registry_agency(request)
     require_edit(request, agency)
     form = InspectionForm(request.POST or None, initial={"start_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspection = actions.plan_inspection(request.user, agency=agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The inspection was planned."))
-            return redirect("registry:inspection_detail", pk=inspection.pk)
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.plan_inspection(request.user, agency=agency, **form.cleaned_data),
+        success=_("The inspection was planned."),
+        then=lambda inspection: redirect("registry:inspection_detail", pk=inspection.pk),
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -142,14 +142,15 @@ def inspection_edit(request, pk):
         for name in ("subject", "scope", "decision_ref", "team", "start_date", "end_date")
     }
     form = InspectionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_inspection(request.user, inspection=inspection, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The inspection was saved."))
-            return redirect("registry:inspection_detail", pk=inspection.pk)
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.update_inspection(request.user, inspection=inspection, **form.cleaned_data),
+        success=_("The inspection was saved."),
+        then=lambda result: redirect("registry:inspection_detail", pk=inspection.pk),
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -220,14 +221,15 @@ def violation_create(request, pk):
     inspection = finding.inspection
     require_edit(request, inspection.agency)
     form = ViolationForm(request.POST or None, initial={"decided_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_violation(request.user, finding=finding, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The violation was recorded."))
-            return redirect("registry:inspection_detail", pk=inspection.pk)
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.record_violation(request.user, finding=finding, **form.cleaned_data),
+        success=_("The violation was recorded."),
+        then=lambda result: redirect("registry:inspection_detail", pk=inspection.pk),
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -247,14 +249,15 @@ def violation_resolve(request, pk):
     inspection = violation.finding.inspection
     require_edit(request, inspection.agency)
     form = ResolveForm(request.POST or None, initial={"resolved_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.resolve_violation(request.user, violation=violation, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The follow-up was recorded as done."))
-            return redirect("registry:inspection_detail", pk=inspection.pk)
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.resolve_violation(request.user, violation=violation, **form.cleaned_data),
+        success=_("The follow-up was recorded as done."),
+        then=lambda result: redirect("registry:inspection_detail", pk=inspection.pk),
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -271,14 +274,15 @@ def inspection_close(request, pk):
     inspection = _inspection(request, pk)
     require_edit(request, inspection.agency)
     form = CloseInspectionForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.close_inspection(request.user, inspection=inspection, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The inspection was closed."))
-            return redirect("registry:inspection_detail", pk=inspection.pk)
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.close_inspection(request.user, inspection=inspection, **form.cleaned_data),
+        success=_("The inspection was closed."),
+        then=lambda result: redirect("registry:inspection_detail", pk=inspection.pk),
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -323,14 +327,15 @@ def appraisal_create(request):
     agency = registry_agency(request)
     require_edit(request, agency)
     form = AppraisalForm(request.POST or None, initial={"submitted_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_appraisal(request.user, agency=agency, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The project appraisal was recorded."))
-            return redirect("registry:appraisal_list")
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.record_appraisal(request.user, agency=agency, **form.cleaned_data),
+        success=_("The project appraisal was recorded."),
+        then=lambda result: redirect("registry:appraisal_list"),
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,
@@ -349,14 +354,15 @@ def appraisal_edit(request, pk):
     require_edit(request, appraisal.agency)
     initial = {name: getattr(appraisal, name) for name in AppraisalForm.base_fields}
     form = AppraisalForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_appraisal(request.user, appraisal=appraisal, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The project appraisal was saved."))
-            return redirect("registry:appraisal_list")
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.update_appraisal(request.user, appraisal=appraisal, **form.cleaned_data),
+        success=_("The project appraisal was saved."),
+        then=lambda result: redirect("registry:appraisal_list"),
+    )
+    if done:
+        return done
     return _form_page(
         request,
         form,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coquan.core.access import get_visible_or_404
+from coquan.core.views import apply_action_errors, paginate, submit_action
 from coquan.registry import actions, extra_fields, workflow
 from coquan.registry.choices import HolderKind
 from coquan.registry.filtersets import LicenceFilter
@@ -27,8 +28,6 @@ from coquan.registry.forms import (
 from coquan.registry.models import Licence, LicenceType
 from coquan.registry.permissions import can_edit
 from coquan.registry.views_common import (
-    apply_action_errors,
-    paginate,
     registry_agency,
     require_edit,
     style_filter_form,
@@ -199,14 +198,15 @@ def licence_step(request, pk, step):
     require_edit(request, licence.agency)
     form = _step_form(step, licence, request.POST or None)
     possible = workflow.allowed(step, licence.status)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _run_step(request, step, licence, form)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, STEP_DONE[step])
-            return redirect("registry:licence_detail", pk=licence.pk)
+    done = submit_action(
+        request,
+        form,
+        lambda: _run_step(request, step, licence, form),
+        success=lambda result: STEP_DONE[step],
+        then=lambda result: redirect("registry:licence_detail", pk=licence.pk),
+    )
+    if done:
+        return done
     return render(
         request,
         "registry/licence_step.html",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from coquan.core.access import get_visible_or_404
+from coquan.core.views import apply_action_errors, paginate
 from coquan.registry import actions
 from coquan.registry import importing as cells
 from coquan.registry.actions.registers import (
@@ -25,8 +26,6 @@ from coquan.registry.forms import BtsStationForm, ImportForm, InternetAgentForm
 from coquan.registry.models import BtsStation, InternetAgent
 from coquan.registry.permissions import can_edit
 from coquan.registry.views_common import (
-    apply_action_errors,
-    paginate,
     registry_agency,
     require_edit,
     style_filter_form,

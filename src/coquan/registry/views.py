@@ -8,9 +8,7 @@ default) and overdue inspection follow-ups.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coquan.core.views import submit_action
 from coquan.registry import actions
 from coquan.registry.choices import LicenceStatus
 from coquan.registry.forms import PlanForm
@@ -27,7 +26,6 @@ from coquan.registry.permissions import can_edit
 from coquan.registry.reminders import warning_days
 from coquan.registry.report import build_report_data, report_sections, report_title
 from coquan.registry.views_common import (
-    apply_action_errors,
     registry_agency,
     require_edit,
     year_param,
@@ -165,16 +163,17 @@ def plan_edit(request, year):
     year = _report_year(year)
     plan = AnnualPlan.objects.visible_to(request.user).filter(agency=agency, year=year).first()
     form = PlanForm(request.POST or None, initial={"items": plan.items if plan else ""})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_annual_plan(
-                request.user, agency=agency, year=year, items=form.cleaned_data["items"]
-            )
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, _("The work programme was saved."))
-            return redirect(reverse("registry:home") + f"?year={year - 1}")
+    done = submit_action(
+        request,
+        form,
+        lambda: actions.save_annual_plan(
+            request.user, agency=agency, year=year, items=form.cleaned_data["items"]
+        ),
+        success=_("The work programme was saved."),
+        then=lambda result: redirect(reverse("registry:home") + f"?year={year - 1}"),
+    )
+    if done:
+        return done
     return render(
         request,
         "registry/form.html",

@@ -7,8 +7,7 @@ objects) and check the editing role in the object's agency (403).
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +15,6 @@ from django.utils.translation import gettext as _
 from coquan.org.active import active_agency
 from coquan.registry.models.indicators import MAX_YEAR, MIN_YEAR
 from coquan.registry.permissions import can_edit, can_view
-
-PAGE_SIZE = 25
 
 
 def registry_agency(request):
@@ -49,25 +46,6 @@ def registry_agency(request):
 def require_edit(request, agency) -> None:
     if not can_edit(request.user, agency):
         raise PermissionDenied(_("Only the agency's officers and leaders may change the registry."))
-
-
-def paginate(request, queryset, param: str = "page"):
-    """One page (25 rows) of ``queryset``, and the query string to keep for page links."""
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
-    keep = request.GET.copy()
-    keep.pop(param, None)
-    return page, keep.urlencode()
-
-
-def apply_action_errors(form, exc: ValidationError) -> None:
-    """Show an action's ``ValidationError`` on the form fields it names (else on top)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def style_filter_form(filterset):
