@@ -7,7 +7,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coquan.documents.choices import Competence, RecipientKind, Secrecy, SeriesScope, Urgency
+from coquan.documents.choices import (
+    Competence,
+    RecipientKind,
+    RevisionKind,
+    Secrecy,
+    SeriesScope,
+    Urgency,
+)
 from coquan.documents.forms import (
     DocumentTypeField,
     MultipleFileField,
@@ -337,6 +344,27 @@ class ReasonForm(StyledForm):
     def __init__(self, *args, required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = required
+
+
+class RevisionForm(StyledForm):
+    """Draft an update or a replacement of an issued document (a new draft linked to it)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=RevisionKind.choices,
+        initial=RevisionKind.UPDATE,
+        widget=forms.RadioSelect,
+    )
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=500,
+        required=False,
+        help_text=_("Leave empty to keep the subject of the original document."),
+    )
+    description = forms.CharField(
+        label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    main_file = forms.FileField(label=_("Draft file"), required=False)
 
 
 class SeriesForm(StyledForm):

@@ -35,6 +35,7 @@ from coquan.documents.api.outgoing_serializers import (
     OutgoingListSerializer,
     RejectSerializer,
     RequestOpinionsSerializer,
+    RevisionInputSerializer,
     SeriesInputSerializer,
     SeriesSerializer,
     SubmitSerializer,
@@ -150,7 +151,7 @@ class OutgoingDocumentViewSet(
         documents = OutgoingDocument.objects.visible_to(user)
         if self.action != "list":
             return documents.select_related(
-                "agency", "document_type", "drafter", "drafting_unit", "signer"
+                "agency", "document_type", "drafter", "drafting_unit", "signer", "revises"
             )
         agency = scoped_agency(self.request)
         if agency is None:
@@ -337,6 +338,30 @@ class OutgoingDocumentViewSet(
         document = self.get_object()
         data = _input(ReasonSerializer, request)
         return self._detail(actions.recall(request.user, document=document, reason=data["reason"]))
+
+    @extend_schema(
+        request={
+            "application/json": RevisionInputSerializer,
+            "multipart/form-data": RevisionInputSerializer,
+        },
+        responses={201: OutgoingDetailSerializer},
+    )
+    @drf_action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        """Draft an update (đính chính/sửa đổi) or a replacement (thay thế) of an issued
+        document: returns the new draft, linked to the original (drafter, leader, or unit
+        leader of the drafting unit)."""
+        document = self.get_object()
+        data = _input(RevisionInputSerializer, request)
+        new = actions.create_revision(
+            request.user,
+            document=document,
+            kind=data["kind"],
+            subject=data["subject"],
+            description=data["description"],
+            main_file=data.get("main_file"),
+        )
+        return self._detail(new, status.HTTP_201_CREATED)
 
     @extend_schema(
         request={"multipart/form-data": OutgoingFileUploadSerializer},

@@ -317,6 +317,7 @@ STEP_ROWS = [
     ("sign", ("leader",), doc_in("approved", "signer"), {}, None),
     ("issue", ("clerk",), doc_in("signed"), {}, None),
     ("recall", ("clerk",), doc_in("issued"), {"recall-reason": "Ban hành nhầm"}, None),
+    ("revise", ("leader",), doc_in("issued"), {"revise-kind": "replace"}, None),
     ("withdraw", ("officer",), doc_in("in_review", "drafter"), {"withdraw-reason": ""}, None),
 ]
 
@@ -468,6 +469,7 @@ API_STEP_DATA = {
     "sign": {},
     "issue": {},
     "recall": {"reason": "Ban hành nhầm"},
+    "revise": {"kind": "replace"},
     "withdraw": {},
 }
 
@@ -527,6 +529,7 @@ def test_every_outgoing_route_step_and_api_action_is_in_the_matrix():
             "sign",
             "issue",
             "recall",
+            "revise",
             "withdraw",
             "files",
             "download",
