@@ -20,6 +20,7 @@ from coquan.documents.forms import (
     MultipleFileField,
     PeopleChoiceField,
     StyledForm,
+    date_field,
 )
 from coquan.documents.models import DocumentType, ExternalAgency, IncomingDocument, OutgoingSeries
 
@@ -365,6 +366,31 @@ class RevisionForm(StyledForm):
         label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     main_file = forms.FileField(label=_("Draft file"), required=False)
+
+
+class ReportForm(StyledForm):
+    """The period and grouping of the outgoing handling report (GET parameters)."""
+
+    date_from = date_field(_("First day of the period"))
+    date_to = date_field(_("Last day of the period"))
+    group = forms.ChoiceField(
+        label=_("One row per"),
+        choices=(("unit", _("Drafting unit")), ("person", _("Drafter"))),
+        initial="unit",
+        required=False,
+    )
+
+    def clean(self):
+        from coquan.documents.outgoing_report import check_period
+
+        data = super().clean()
+        if "date_from" in data and "date_to" in data:
+            try:
+                check_period(data["date_from"], data["date_to"])
+            except ValueError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        data["group"] = data.get("group") or "unit"
+        return data
 
 
 class SeriesForm(StyledForm):

@@ -62,6 +62,7 @@ def outgoing_list(request):
     page = Paginator(documents.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = queues.counts(base, tabs, user, today)
     agency_param = f"agency={agency.pk}" if request.GET.get("agency") else ""
+    roles = roles_in(user, agency)
     context = {
         "agency": agency,
         "tabs": [(tab, counts.get(tab.key, 0)) for tab in tabs],
@@ -72,7 +73,8 @@ def outgoing_list(request):
         "page": page,
         "page_query": _keep_query(request, "page"),
         "can_draft": can_draft(user, agency),
-        "can_open_register": bool({"clerk", "leader", "admin"} & roles_in(user, agency)),
+        "can_open_register": bool({"clerk", "leader", "admin"} & roles),
+        "can_open_report": bool({"clerk", "leader"} & roles),
     }
     return render(request, "documents/outgoing_list.html", context)
 

@@ -482,3 +482,39 @@ class SeriesInputSerializer(serializers.Serializer):
         max_length=30, required=False, allow_blank=True, default=""
     )
     is_active = serializers.BooleanField(required=False, default=True)
+
+
+class ReportRowSerializer(serializers.Serializer):
+    """One row of the outgoing handling report (a drafting unit or a drafter)."""
+
+    id = serializers.IntegerField(allow_null=True, help_text=_("Unit or person id (null: none)."))
+    name = serializers.CharField()
+    created = serializers.IntegerField()
+    issued = serializers.IntegerField()
+    average_days = serializers.FloatField(
+        allow_null=True, help_text=_("Average days from draft to issue of those issued.")
+    )
+    at_drafter = serializers.IntegerField()
+    review = serializers.IntegerField()
+    opinion = serializers.IntegerField()
+    form_check = serializers.IntegerField()
+    approval = serializers.IntegerField()
+    to_sign = serializers.IntegerField()
+    to_issue = serializers.IntegerField()
+    overdue_opinions = serializers.IntegerField()
+
+
+class ReportTotalsSerializer(ReportRowSerializer):
+    id = None
+    name = None
+
+
+class OutgoingReportSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    group = NamedChoiceField(
+        choices=[("unit", "unit"), ("person", "person")], enum_name="OutgoingReportGroupEnum"
+    )
+    rows = ReportRowSerializer(many=True)
+    totals = ReportTotalsSerializer()
