@@ -255,3 +255,16 @@ def test_revise_through_the_api(api_client, dept):
     assert response.status_code == 400
     (message,) = response.json()["error"]["details"]["non_field_errors"]
     assert "Dự thảo" in message
+
+
+def test_the_register_keeps_the_replaced_original_with_a_note(dept):
+    from coquan.documents import outgoing_register
+
+    original = _issued(dept)
+    dept.advance(_revise(dept, original, RevisionKind.REPLACE), "issued")
+    original.refresh_from_db()
+    register = outgoing_register.build(
+        dept.clerk, dept.agency, original.register_book.series, original.register_book.year
+    )
+    assert [row[0] for row in register.rows] == ["01/STTTT-CNTT", "02/STTTT-CNTT"]
+    assert "Đã bị thay thế" in register.rows[0][9]
