@@ -42,10 +42,20 @@ migrate: venv
 	@mkdir -p var
 	$(COQUAN) migrate --noinput -v0
 
+# Demo signing keys (self-signed test keys, created once): the Department's seal, applied
+# by the clerk "vanthu" at issue, and the personal key of its director "giamdoc" (the demo
+# signer, the only leader of the Department in seed_demo).
+DEMO_AGENCY := 000.00.14.H06
+DEMO_SIGNERS := giamdoc
+
 demo: migrate
 	$(COQUAN) seed_demo
 	$(COQUAN) registry_seed_demo
 	$(COQUAN) onestop_seed_demo
+	$(COQUAN) documents_signing_key $(DEMO_AGENCY) --if-missing
+	@for signer in $(DEMO_SIGNERS); do \
+		$(COQUAN) documents_signing_key $(DEMO_AGENCY) --user $$signer --if-missing || exit 1; \
+	done
 
 run: setup venv demo
 	@echo "Starting the background worker and the web server on http://$(HOST):$(PORT)"

@@ -130,6 +130,7 @@ class OutgoingStatus(models.TextChoices):
     ISSUED = "issued", _("Issued")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     RECALLED = "recalled", _("Recalled")
+    REPLACED = "replaced", _("Replaced")
 
 
 #: Statuses in which the document's content may still change (frozen from ``signed`` on).
@@ -141,7 +142,22 @@ EDITABLE_OUTGOING = (
 )
 
 #: Statuses of a document that left the agency (frozen; agency records).
-ISSUED_OUTGOING = (OutgoingStatus.ISSUED, OutgoingStatus.RECALLED)
+ISSUED_OUTGOING = (OutgoingStatus.ISSUED, OutgoingStatus.RECALLED, OutgoingStatus.REPLACED)
+
+
+class RevisionKind(models.TextChoices):
+    """How a later document changes an issued one (edXML ``BussinessDocType`` 2 and 3).
+
+    An update (đính chính / sửa đổi, bổ sung) leaves the original in force with the
+    corrections; a replacement (thay thế) takes its place, and the original is ``replaced``.
+    """
+
+    UPDATE = "update", _("Update (correction or amendment)")
+    REPLACE = "replace", _("Replacement")
+
+
+#: QCVN 102:2016 edXML ``BussinessDocType`` of a document delivered as a revision.
+EDXML_BUSINESS_DOC_TYPE = {RevisionKind.UPDATE: 2, RevisionKind.REPLACE: 3}
 
 
 class TaskKind(models.TextChoices):
@@ -180,6 +196,8 @@ class OutgoingStepKind(models.TextChoices):
     SIGNED = "signed", _("Signed")
     ISSUED = "issued", _("Numbered and issued")
     RECALLED = "recalled", _("Recalled")
+    UPDATED_BY = "updated_by", _("Updated by a later document")
+    REPLACED_BY = "replaced_by", _("Replaced by a later document")
 
 
 class RecipientKind(models.TextChoices):
@@ -220,6 +238,8 @@ class DeliveryKind(models.TextChoices):
 
     SEND = "send", _("Document")
     RECALL = "recall", _("Recall notice")
+    UPDATE = "update", _("Update of a document sent before")
+    REPLACE = "replace", _("Replacement of a document sent before")
 
 
 class DeliveryState(models.TextChoices):

@@ -7,12 +7,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coquan.documents.choices import Competence, RecipientKind, Secrecy, SeriesScope, Urgency
+from coquan.documents.choices import (
+    Competence,
+    RecipientKind,
+    RevisionKind,
+    Secrecy,
+    SeriesScope,
+    Urgency,
+)
 from coquan.documents.forms import (
     DocumentTypeField,
     MultipleFileField,
     PeopleChoiceField,
     StyledForm,
+    date_field,
 )
 from coquan.documents.models import DocumentType, ExternalAgency, IncomingDocument, OutgoingSeries
 
@@ -337,6 +345,52 @@ class ReasonForm(StyledForm):
     def __init__(self, *args, required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = required
+
+
+class RevisionForm(StyledForm):
+    """Draft an update or a replacement of an issued document (a new draft linked to it)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=RevisionKind.choices,
+        initial=RevisionKind.UPDATE,
+        widget=forms.RadioSelect,
+    )
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=500,
+        required=False,
+        help_text=_("Leave empty to keep the subject of the original document."),
+    )
+    description = forms.CharField(
+        label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    main_file = forms.FileField(label=_("Draft file"), required=False)
+
+
+class ReportForm(StyledForm):
+    """The period and grouping of the outgoing handling report (GET parameters)."""
+
+    date_from = date_field(_("First day of the period"))
+    date_to = date_field(_("Last day of the period"))
+    group = forms.ChoiceField(
+        label=_("One row per"),
+        choices=(("unit", _("Drafting unit")), ("person", _("Drafter"))),
+        initial="unit",
+        required=False,
+    )
+
+    def clean(self):
+        from coquan.documents.outgoing_report import check_period
+
+        data = super().clean()
+        if "date_from" in data and "date_to" in data:
+            try:
+                check_period(data["date_from"], data["date_to"])
+            except ValueError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        data["group"] = data.get("group") or "unit"
+        return data
 
 
 class SeriesForm(StyledForm):

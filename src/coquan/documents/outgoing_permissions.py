@@ -16,6 +16,7 @@ so a detail page asks every question for a constant number of queries.
 | sign | the signer (a leader of the agency) |
 | number and issue | a clerk of the agency |
 | recall | a clerk or a leader of the agency |
+| update / replace | the original's drafter, a leader, a unit leader of the drafting unit |
 """
 
 from __future__ import annotations
@@ -163,6 +164,20 @@ class OutgoingAccess:
     def can_recall(self) -> bool:
         return self.is_clerk or self.is_leader
 
+    def can_revise(self) -> bool:
+        """The issuing agency's people who may draft an update or a replacement."""
+        if not {"officer", "unit_leader", "leader"} & self.roles:
+            return False
+        return (
+            self.is_drafter
+            or self.is_leader
+            or (
+                "unit_leader" in self.roles
+                and self.document.drafting_unit_id is not None
+                and self.document.drafting_unit_id in self.unit_ids
+            )
+        )
+
     STEPS = (
         "edit",
         "submit",
@@ -175,6 +190,7 @@ class OutgoingAccess:
         "sign",
         "issue",
         "recall",
+        "revise",
         "withdraw",
     )
 

@@ -7,7 +7,7 @@ those of App. IV: (1) number and notation, (2) date, (3) type and subject, (4) s
 (5) recipients, (6) unit or person keeping the archive copy, (7) number of copies,
 (8) date sent, (9) signature of receipt (left blank to sign on paper), (10) note.
 
-The rows are the issued (and recalled) documents of the series in the year, in number
+The rows are the issued (and recalled or replaced) documents of the series in the year, in number
 order, read from ``visible_to`` in a constant number of queries (recipients prefetched).
 """
 
@@ -107,6 +107,8 @@ def row_for(document) -> list[str]:
     notes = []
     if document.status == OutgoingStatus.RECALLED:
         notes.append(_("Recalled on %(date)s") % {"date": _date(document.recalled_at)})
+    if document.status == OutgoingStatus.REPLACED:
+        notes.append(str(document.get_status_display()))
     if document.is_secret:
         notes.append(str(document.get_secrecy_display()))
     if document.description:

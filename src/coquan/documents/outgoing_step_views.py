@@ -1,5 +1,6 @@
 """The steps of an outgoing document as forms: send for review, ask for opinions, review,
-give an opinion, check the form, approve, send back, sign, issue, recall, withdraw.
+give an opinion, check the form, approve, send back, sign, issue, recall, draft an update or
+a replacement (the page then opens the new draft), withdraw.
 
 Each step is one ``StepSpec`` (its form, the action it calls, its texts). The detail page
 shows the forms of the steps the person may take now (``OutgoingAccess.available``); each
@@ -29,6 +30,7 @@ from coquan.documents.outgoing_forms import (
     ReasonForm,
     RejectForm,
     RequestOpinionsForm,
+    RevisionForm,
     SubmitForm,
 )
 from coquan.documents.outgoing_permissions import OutgoingAccess
@@ -186,6 +188,23 @@ STEPS: dict[str, StepSpec] = {
             style="outline-danger",
         ),
         StepSpec(
+            "revise",
+            gettext_lazy("Update or replace"),
+            gettext_lazy("Draft the new document"),
+            gettext_lazy("The draft of the update or replacement was created."),
+            lambda request, doc, access, *a, **kw: RevisionForm(*a, **kw),
+            lambda request, doc, form: actions.create_revision(
+                request.user,
+                document=doc,
+                kind=form.cleaned_data["kind"],
+                subject=form.cleaned_data.get("subject", ""),
+                description=form.cleaned_data.get("description", ""),
+                main_file=form.cleaned_data.get("main_file"),
+            ),
+            multipart=True,
+            style="outline-primary",
+        ),
+        StepSpec(
             "withdraw",
             gettext_lazy("Withdraw the draft"),
             gettext_lazy("Withdraw"),
@@ -244,11 +263,13 @@ def step_view(request, pk: int, step: str):
         form = _build(spec, request, document, access, request.POST, request.FILES)
         if form.is_valid():
             try:
-                spec.run(request, document, form)
+                result = spec.run(request, document, form)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
                 messages.success(request, spec.success)
+                if isinstance(result, OutgoingDocument) and result.pk != document.pk:
+                    detail = reverse("documents:outgoing_detail", args=[result.pk])
                 return redirect(detail)
     else:
         form = _build(spec, request, document, access)

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -27,6 +28,7 @@ from coquan.documents.actions.outgoing_common import SNAPSHOT_FIELDS
 from coquan.documents.choices import (
     OutgoingFileKind,
     RecipientKind,
+    RevisionKind,
     SignatureLevel,
     TaskState,
 )
@@ -60,6 +62,7 @@ def outgoing_list(request):
     page = Paginator(documents.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = queues.counts(base, tabs, user, today)
     agency_param = f"agency={agency.pk}" if request.GET.get("agency") else ""
+    roles = roles_in(user, agency)
     context = {
         "agency": agency,
         "tabs": [(tab, counts.get(tab.key, 0)) for tab in tabs],
@@ -70,7 +73,8 @@ def outgoing_list(request):
         "page": page,
         "page_query": _keep_query(request, "page"),
         "can_draft": can_draft(user, agency),
-        "can_open_register": bool({"clerk", "leader", "admin"} & roles_in(user, agency)),
+        "can_open_register": bool({"clerk", "leader", "admin"} & roles),
+        "can_open_report": bool({"clerk", "leader"} & roles),
     }
     return render(request, "documents/outgoing_list.html", context)
 
@@ -206,6 +210,39 @@ def verification_of(document, stored):
     return verify_pdf(data, trusted_certificates(document.agency))
 
 
+def revision_chain(user, document) -> dict:
+    """The update/replacement chain both ways, for the detail page (two queries at most).
+
+    ``original``: the document this one updates or replaces, with ``original_visible``;
+    ``revisions``: the later documents that update or replace this one — the issued ones
+    (their number is public in the agency's register) and the drafts this person may see —
+    each with ``visible`` (whether to link it); ``replaced_by``/``updated_by``: the issued ones.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from coquan.documents.choices import ISSUED_OUTGOING
+
+    original = document.revises if document.revises_id else None
+    original_visible = bool(
+        original is not None
+        and OutgoingDocument.objects.visible_to(user).filter(pk=original.pk).exists()
+    )
+    visible = OutgoingDocument.objects.visible_to(user).filter(pk=OuterRef("pk"))
+    revisions = list(
+        document.revisions.annotate(visible=Exists(visible))
+        .filter(Q(status__in=ISSUED_OUTGOING) | Q(visible=True))
+        .order_by("created_at", "pk")
+    )
+    issued = [r for r in revisions if r.is_issued]
+    return {
+        "original": original,
+        "original_visible": original_visible,
+        "revisions": revisions,
+        "replaced_by": [r for r in issued if r.revision_kind == RevisionKind.REPLACE],
+        "updated_by": [r for r in issued if r.revision_kind == RevisionKind.UPDATE],
+    }
+
+
 @login_required
 def outgoing_detail(request, pk: int):
     """Metadata, recipients, files with signature checks, the chain, versions, timeline."""
@@ -221,6 +258,7 @@ def outgoing_detail(request, pk: int):
         "series",
         "register_book",
         "issued_by",
+        "revises",
     )
     access = OutgoingAccess(request.user, document)
     access.can_see = True
@@ -246,6 +284,7 @@ def outgoing_detail(request, pk: int):
         .exists()
     )
     context = {
+        **revision_chain(request.user, document),
         "document": document,
         "access": access,
         "can_edit": access.can_edit() and not document.is_frozen,

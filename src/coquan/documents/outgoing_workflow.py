@@ -6,7 +6,9 @@ leader's review, opinions, form check by the office, approval by the signer) run
 ``approved``, the signer's signature ``signed``; the clerk numbers, seals and issues it
 (``issued``). A reviewer can send it back to the drafter (``returned``); the drafter can
 abandon it (``withdrawn``); the issuing agency can recall it (``recalled``). A change after
-approval sends it back to the signer (``approved`` → ``in_review``).
+approval sends it back to the signer (``approved`` → ``in_review``). An issued document can
+be updated or replaced by a later document (``revise``); when a replacement is issued, the
+original becomes ``replaced``.
 
 ``TRANSITIONS`` lists for each step the statuses it may start from, its target (``None``:
 unchanged) and its guards. Actions call ``apply``; an illegal move is a ``ValidationError``
@@ -91,6 +93,10 @@ TRANSITIONS: dict[str, Transition] = {
             S.RECALLED,
             (_text_required("reason"),),
         ),
+        # Drafting an update or a replacement of an issued document (the original's step).
+        Transition("revise", gettext_lazy("Update or replace"), frozenset({S.ISSUED}), None),
+        # The original when its replacement is issued.
+        Transition("replaced", gettext_lazy("Replace"), frozenset({S.ISSUED}), S.REPLACED),
     )
 }
 

@@ -153,3 +153,64 @@ def outgoing_register(request):
         "page_query": _keep_query(request, "page"),
     }
     return render(request, "documents/outgoing_register.html", context)
+
+
+def _report_download(report, output: str):
+    from django.http import HttpResponse
+
+    from coquan.documents import outgoing_report as report_module
+
+    name = f"bao-cao-van-ban-di-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}.{output}"
+    if output == "pdf":
+        response = HttpResponse(report_module.render_pdf(report), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            report_module.render_xlsx(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def outgoing_report(request):
+    """The outgoing handling report of a period, per unit or person; PDF and XLSX.
+
+    Who: the agency's clerks and leaders. ``?date_from=&date_to=`` (dd/mm/yyyy), ``&group=
+    unit|person``, ``&format=pdf|xlsx``. A bad period shows the form again with the error.
+    """
+    from django.utils import timezone
+
+    from coquan.core.access import has_role
+    from coquan.documents import outgoing_report as report_module
+    from coquan.documents.outgoing_forms import ReportForm
+    from coquan.documents.views import _keep_query
+
+    agency = scoped_agency(request)
+    if agency is None or not has_role(request.user, agency, "clerk", "leader"):
+        raise PermissionDenied(_("Only the agency's clerks and leaders open the reports."))
+    today = timezone.localdate()
+    data = request.GET.copy()
+    data.setdefault("date_from", today.replace(day=1).strftime("%d/%m/%Y"))
+    data.setdefault("date_to", today.strftime("%d/%m/%Y"))
+    form = ReportForm(data)
+    report = None
+    if form.is_valid():
+        report = report_module.build(
+            request.user,
+            agency,
+            form.cleaned_data["date_from"],
+            form.cleaned_data["date_to"],
+            form.cleaned_data["group"],
+        )
+        output = request.GET.get("format")
+        if output in ("pdf", "xlsx"):
+            return _report_download(report, output)
+    context = {
+        "agency": agency,
+        "form": form,
+        "report": report,
+        "query": _keep_query(request, "format"),
+    }
+    return render(request, "documents/outgoing_report.html", context)

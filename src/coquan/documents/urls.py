@@ -21,6 +21,7 @@ urlpatterns = [
     path("outgoing/series/new/", series_views.series_create, name="series_create"),
     path("outgoing/series/<int:pk>/", series_views.series_edit, name="series_edit"),
     path("outgoing/register/", series_views.outgoing_register, name="outgoing_register"),
+    path("outgoing/report/", series_views.outgoing_report, name="outgoing_report"),
     path("outgoing/<int:pk>/", outgoing_views.outgoing_detail, name="outgoing_detail"),
     path("outgoing/<int:pk>/edit/", outgoing_views.draft_edit, name="draft_edit"),
     path(

@@ -225,22 +225,7 @@ def create_draft(
     )
     _validate(actor, agency, values)
     rows = normalise_recipients(agency, recipients)
-    uploads = [f for f in [main_file, *attachments] if f is not None]
-    file_errors = check_uploads(uploads)
-    if file_errors:
-        raise ValidationError({"files": file_errors})
-    if signer is not None and not values["signer_position"]:
-        values["signer_position"] = _signer_position(signer, agency)
-    if signer is not None:
-        values["signer_name"] = signer.get_full_name()[:50]
-    document = OutgoingDocument.objects.create(agency=agency, drafter=actor, **values)
-    replace_recipients(document, rows)
-    step = add_step(document, actor, OutgoingStepKind.CREATED)
-    if main_file is not None:
-        store_upload(document, main_file, actor, kind=OutgoingFileKind.MAIN, step=step)
-    for upload in attachments:
-        store_upload(document, upload, actor, kind=OutgoingFileKind.APPENDIX, step=step)
-    version = write_version(document, actor)
+    document, version = new_draft(actor, agency, values, rows, main_file, attachments)
     describe(
         agency=agency,
         obj=document,
@@ -248,6 +233,34 @@ def create_draft(
         after=version.data,
     )
     return document
+
+
+def new_draft(actor, agency, values, rows, main_file, attachments, **extra):
+    """Store a validated draft: the row, its recipients, files, version 1, ``created`` step.
+
+    Returns ``(document, version)``.
+
+    Shared by ``create_draft`` and ``create_revision`` (the caller validates ``values`` and
+    ``rows`` and writes the audit entry).
+    """
+    uploads = [f for f in [main_file, *attachments] if f is not None]
+    file_errors = check_uploads(uploads)
+    if file_errors:
+        raise ValidationError({"files": file_errors})
+    signer = values.get("signer")
+    if signer is not None and not values["signer_position"]:
+        values["signer_position"] = _signer_position(signer, agency)
+    if signer is not None:
+        values["signer_name"] = signer.get_full_name()[:50]
+    document = OutgoingDocument.objects.create(agency=agency, drafter=actor, **values, **extra)
+    replace_recipients(document, rows)
+    step = add_step(document, actor, OutgoingStepKind.CREATED)
+    if main_file is not None:
+        store_upload(document, main_file, actor, kind=OutgoingFileKind.MAIN, step=step)
+    for upload in attachments:
+        store_upload(document, upload, actor, kind=OutgoingFileKind.APPENDIX, step=step)
+    version = write_version(document, actor)
+    return document, version
 
 
 def _reopen_approval(document, actor) -> None:

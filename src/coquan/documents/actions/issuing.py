@@ -16,6 +16,7 @@ from coquan.core.actions import action, describe
 from coquan.documents import files as file_store
 from coquan.documents import numbering
 from coquan.documents import outgoing_workflow as workflow
+from coquan.documents.actions import revising
 from coquan.documents.actions.common import stores_files
 from coquan.documents.actions.outgoing_common import (
     add_step,
@@ -91,12 +92,17 @@ def sign(actor, *, document) -> OutgoingDocument:
     return document
 
 
-def _queue_deliveries(document, recipients) -> list[Delivery]:
-    """One ``send`` delivery per recipient agency with an identifier (never for secrets)."""
+def _queue_deliveries(document, recipients, skip=frozenset()) -> list[Delivery]:
+    """One ``send`` delivery per recipient agency with an identifier (never for secrets).
+
+    ``skip``: identifiers already receiving the document as an update or replacement.
+    """
     if document.secrecy != Secrecy.NONE:
         return []
     rows = []
     for recipient in recipients:
+        if recipient.organ_id in skip:
+            continue
         if recipient.kind == RecipientKind.AGENCY:
             rows.append(
                 Delivery(
@@ -174,9 +180,12 @@ def issue(actor, *, document) -> OutgoingDocument:
     (red image over the left third of the signer's, with the number and time) and to each
     separate PDF attachment (no image; number and ISO 8601 time), one ``Delivery`` is queued
     per recipient agency (the exchange app sends it), internal recipients receive it in their
-    inbox, and the incoming document it answers is marked done. Refuses a document that is
-    not signed (issuing twice: code ``invalid_transition``) or an agency without a key; a
-    refusal changes nothing and uses no number.
+    inbox, and the incoming document it answers is marked done. An update or replacement
+    (``revises``) marks its original (``revising.apply_revision``: replaced → ``replaced``)
+    and is queued as ``update`` / ``replace`` for the original's recipients. Refuses a
+    document that is not signed (issuing twice: code ``invalid_transition``), an agency
+    without a key, a revision whose original was recalled or replaced meanwhile
+    (``original_changed``); a refusal changes nothing and uses no number.
     """
     document = lock(document)
     before, after = workflow.apply(document, "issue")
@@ -187,6 +196,7 @@ def issue(actor, *, document) -> OutgoingDocument:
             _("The main document has not been signed by the signer."), code="not_signed"
         )
     signer = get_signer(document.agency)
+    original = revising.lock_original_for_issue(document)
     series = numbering.series_for(document)
     now = timezone.now()
     book, number = numbering.next_number(series, timezone.localtime(now).year)
@@ -225,7 +235,12 @@ def issue(actor, *, document) -> OutgoingDocument:
         ]
     )
     recipients = list(document.recipients.select_related("agency", "external"))
-    deliveries = _queue_deliveries(document, recipients)
+    revision_deliveries = (
+        revising.apply_revision(document, original, actor) if original is not None else []
+    )
+    deliveries = revision_deliveries + _queue_deliveries(
+        document, recipients, skip={d.organ_id for d in revision_deliveries}
+    )
     receipts = _deliver_internally(document, recipients)
     closed = _close_reply(document, actor)
     describe(
@@ -240,6 +255,8 @@ def issue(actor, *, document) -> OutgoingDocument:
             "deliveries": len(deliveries),
             "internal": len(receipts),
             "reply_closed": closed,
+            "revises": original.pk if original is not None else None,
+            "revision_kind": document.revision_kind,
         },
     )
     return document
@@ -251,8 +268,8 @@ def recall(actor, *, document, reason: str) -> OutgoingDocument:
 
     Who: a clerk or a leader of the agency. One ``recall`` delivery is queued for every
     agency the document was sent to (edXML status "recall", delivered by the exchange app);
-    the document page shows it as recalled with the reason. Update and replacement documents
-    (edXML types 2 and 3) are not part of this version.
+    the document page shows it as recalled with the reason. Updates and replacements are
+    new documents (``revising.create_revision``).
     """
     document = lock(document)
     reason = (reason or "").strip()

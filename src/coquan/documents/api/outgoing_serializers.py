@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from coquan.documents.api import schema  # noqa: F401  (registers the OpenAPI extensions)
@@ -18,6 +19,7 @@ from coquan.documents.choices import (
     OutgoingStatus,
     RecipientKind,
     RecipientPurpose,
+    RevisionKind,
     Secrecy,
     SeriesScope,
     Urgency,
@@ -194,6 +196,27 @@ class DeliverySerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "state", "organ_id", "name", "attempts", "created_at", "updated_at"]
 
 
+def revision_kind_field():
+    """``revision_kind``: empty for an ordinary document, else update / replace."""
+    return NamedChoiceField(
+        choices=[("", "—"), *RevisionKind.choices],
+        enum_name="RevisionKindOrBlankEnum",
+        read_only=True,
+    )
+
+
+class RevisionRefSerializer(serializers.ModelSerializer):
+    """A document of the update/replacement chain (its number once issued)."""
+
+    number_and_notation = serializers.CharField(read_only=True)
+    status = OutgoingStatusField(read_only=True)
+    revision_kind = revision_kind_field()
+
+    class Meta:
+        model = OutgoingDocument
+        fields = ["id", "revision_kind", "status", "number_and_notation", "issued_date"]
+
+
 class OutgoingDetailSerializer(OutgoingListSerializer):
     """Everything about one document: metadata, recipients, files, chain, versions, timeline."""
 
@@ -204,6 +227,9 @@ class OutgoingDetailSerializer(OutgoingListSerializer):
     versions = serializers.SerializerMethodField()
     deliveries = DeliverySerializer(many=True, read_only=True)
     available_steps = serializers.SerializerMethodField()
+    revises = RevisionRefSerializer(read_only=True, allow_null=True)
+    revision_kind = revision_kind_field()
+    revisions = serializers.SerializerMethodField()
 
     class Meta(OutgoingListSerializer.Meta):
         fields = [
@@ -230,6 +256,9 @@ class OutgoingDetailSerializer(OutgoingListSerializer):
             "versions",
             "deliveries",
             "available_steps",
+            "revision_kind",
+            "revises",
+            "revisions",
         ]
 
     def get_files(self, document) -> list[dict]:
@@ -254,6 +283,17 @@ class OutgoingDetailSerializer(OutgoingListSerializer):
     def get_versions(self, document) -> list[dict]:
         rows = document.versions.select_related("created_by").order_by("number")
         return OutgoingVersionSerializer(rows, many=True).data
+
+    @extend_schema_field(RevisionRefSerializer(many=True))
+    def get_revisions(self, document) -> list[dict]:
+        """The updates and replacements of this document (issued ones, and drafts you see)."""
+        from coquan.documents.outgoing_views import revision_chain
+
+        request = self.context.get("request")
+        if request is None:
+            return []
+        rows = revision_chain(request.user, document)["revisions"]
+        return RevisionRefSerializer(rows, many=True).data
 
     def get_available_steps(self, document) -> list[str]:
         """The steps the requesting person may take now (``submit``, ``approve``, ``sign`` ...)."""
@@ -373,6 +413,23 @@ class RejectSerializer(serializers.Serializer):
     )
 
 
+class RevisionInputSerializer(serializers.Serializer):
+    """Draft an update or a replacement of an issued document."""
+
+    kind = NamedChoiceField(choices=RevisionKind.choices, enum_name="RevisionKindEnum")
+    subject = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Empty: the subject of the original document."),
+    )
+    description = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
+    main_file = serializers.FileField(required=False, allow_null=True, default=None)
+
+
 class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -425,3 +482,39 @@ class SeriesInputSerializer(serializers.Serializer):
         max_length=30, required=False, allow_blank=True, default=""
     )
     is_active = serializers.BooleanField(required=False, default=True)
+
+
+class ReportRowSerializer(serializers.Serializer):
+    """One row of the outgoing handling report (a drafting unit or a drafter)."""
+
+    id = serializers.IntegerField(allow_null=True, help_text=_("Unit or person id (null: none)."))
+    name = serializers.CharField()
+    created = serializers.IntegerField()
+    issued = serializers.IntegerField()
+    average_days = serializers.FloatField(
+        allow_null=True, help_text=_("Average days from draft to issue of those issued.")
+    )
+    at_drafter = serializers.IntegerField()
+    review = serializers.IntegerField()
+    opinion = serializers.IntegerField()
+    form_check = serializers.IntegerField()
+    approval = serializers.IntegerField()
+    to_sign = serializers.IntegerField()
+    to_issue = serializers.IntegerField()
+    overdue_opinions = serializers.IntegerField()
+
+
+class ReportTotalsSerializer(ReportRowSerializer):
+    id = None
+    name = None
+
+
+class OutgoingReportSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    group = NamedChoiceField(
+        choices=[("unit", "unit"), ("person", "person")], enum_name="OutgoingReportGroupEnum"
+    )
+    rows = ReportRowSerializer(many=True)
+    totals = ReportTotalsSerializer()

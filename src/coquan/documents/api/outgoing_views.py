@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as drf_action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from coquan.documents import actions, outgoing_queues, queues
 from coquan.documents.api.outgoing_serializers import (
@@ -33,8 +34,10 @@ from coquan.documents.api.outgoing_serializers import (
     OutgoingFileSerializer,
     OutgoingFileUploadSerializer,
     OutgoingListSerializer,
+    OutgoingReportSerializer,
     RejectSerializer,
     RequestOpinionsSerializer,
+    RevisionInputSerializer,
     SeriesInputSerializer,
     SeriesSerializer,
     SubmitSerializer,
@@ -150,7 +153,7 @@ class OutgoingDocumentViewSet(
         documents = OutgoingDocument.objects.visible_to(user)
         if self.action != "list":
             return documents.select_related(
-                "agency", "document_type", "drafter", "drafting_unit", "signer"
+                "agency", "document_type", "drafter", "drafting_unit", "signer", "revises"
             )
         agency = scoped_agency(self.request)
         if agency is None:
@@ -339,6 +342,30 @@ class OutgoingDocumentViewSet(
         return self._detail(actions.recall(request.user, document=document, reason=data["reason"]))
 
     @extend_schema(
+        request={
+            "application/json": RevisionInputSerializer,
+            "multipart/form-data": RevisionInputSerializer,
+        },
+        responses={201: OutgoingDetailSerializer},
+    )
+    @drf_action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        """Draft an update (đính chính/sửa đổi) or a replacement (thay thế) of an issued
+        document: returns the new draft, linked to the original (drafter, leader, or unit
+        leader of the drafting unit)."""
+        document = self.get_object()
+        data = _input(RevisionInputSerializer, request)
+        new = actions.create_revision(
+            request.user,
+            document=document,
+            kind=data["kind"],
+            subject=data["subject"],
+            description=data["description"],
+            main_file=data.get("main_file"),
+        )
+        return self._detail(new, status.HTTP_201_CREATED)
+
+    @extend_schema(
         request={"multipart/form-data": OutgoingFileUploadSerializer},
         responses={201: OutgoingFileSerializer},
     )
@@ -478,3 +505,45 @@ class OutgoingSeriesViewSet(
     def partial_update(self, request, *args, **kwargs):
         """Change a series (agency administrator)."""
         return Response(self._save(request, self.get_object(), partial=True))
+
+
+REPORT_PARAMS = [
+    AGENCY_PARAM,
+    OpenApiParameter("date_from", OpenApiTypes.DATE, required=True, description="First day."),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, required=True, description="Last day."),
+    OpenApiParameter(
+        "group", str, enum=["unit", "person"], description="One row per unit (default) or person."
+    ),
+]
+
+
+class ReportQuerySerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    group = serializers.ChoiceField(choices=["unit", "person"], required=False, default="unit")
+
+
+class OutgoingReportView(APIView):
+    """The outgoing handling report of a period (the agency's clerks and leaders)."""
+
+    @extend_schema(parameters=REPORT_PARAMS, responses={200: OutgoingReportSerializer})
+    def get(self, request):
+        """Drafts created and issued, average days from draft to issue, what waits now at
+        each step and overdue opinion requests, per drafting unit or drafter. Secret
+        documents count only for people allowed to see them."""
+        from coquan.core.access import has_role
+        from coquan.documents import outgoing_report
+
+        agency = scoped_agency(request)
+        if agency is None or not has_role(request.user, agency, "clerk", "leader"):
+            raise PermissionDenied(_("Only the agency's clerks and leaders open the reports."))
+        query = ReportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        try:
+            report = outgoing_report.build(
+                request.user, agency, params["date_from"], params["date_to"], params["group"]
+            )
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+        return Response(OutgoingReportSerializer(outgoing_report.as_data(report)).data)

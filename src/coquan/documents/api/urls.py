@@ -1,6 +1,11 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from coquan.documents.api.outgoing_views import OutgoingDocumentViewSet, OutgoingSeriesViewSet
+from coquan.documents.api.outgoing_views import (
+    OutgoingDocumentViewSet,
+    OutgoingReportView,
+    OutgoingSeriesViewSet,
+)
 from coquan.documents.api.views import DocumentTypeViewSet, IncomingDocumentViewSet
 
 router = SimpleRouter()
@@ -8,4 +13,7 @@ router.register("incoming-documents", IncomingDocumentViewSet, basename="incomin
 router.register("outgoing-documents", OutgoingDocumentViewSet, basename="outgoing-document")
 router.register("outgoing-series", OutgoingSeriesViewSet, basename="outgoing-series")
 router.register("document-types", DocumentTypeViewSet, basename="document-type")
-urlpatterns = router.urls
+urlpatterns = [
+    path("outgoing-report/", OutgoingReportView.as_view(), name="outgoing-report"),
+    *router.urls,
+]

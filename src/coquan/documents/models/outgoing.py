@@ -13,6 +13,7 @@ from coquan.documents.choices import (
     OutgoingStatus,
     RecipientKind,
     RecipientPurpose,
+    RevisionKind,
     SeriesScope,
 )
 from coquan.documents.models.base import DocumentMetadata, metadata_constraints
@@ -168,6 +169,18 @@ class OutgoingDocument(DocumentMetadata):
     )
     recalled_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
     recall_reason = models.TextField(_("reason for the recall"), blank=True)
+    revises = models.ForeignKey(
+        "self",
+        verbose_name=_("updates or replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="revisions",
+        help_text=_("The issued document this one updates or replaces."),
+    )
+    revision_kind = models.CharField(
+        _("kind of revision"), max_length=10, choices=RevisionKind.choices, blank=True
+    )
 
     objects = OutgoingDocumentQuerySet.as_manager()
 
@@ -194,6 +207,11 @@ class OutgoingDocument(DocumentMetadata):
                 name="outgoing_issued_has_number",
             ),
             models.CheckConstraint(condition=Q(copies__gte=1), name="outgoing_copies_positive"),
+            models.CheckConstraint(
+                condition=(Q(revises__isnull=True) & Q(revision_kind=""))
+                | (Q(revises__isnull=False) & Q(revision_kind__in=RevisionKind.values)),
+                name="outgoing_revision_has_kind",
+            ),
         ]
         indexes = [
             models.Index(fields=["agency", "status", "updated_at"], name="outgoing_queue_idx"),

@@ -55,6 +55,7 @@ OUTGOING_STATUS_CLASSES = {
     "issued": "text-bg-success",
     "withdrawn": "text-bg-dark",
     "recalled": "text-bg-danger",
+    "replaced": "text-bg-warning",
 }
 
 TASK_STATE_CLASSES = {

@@ -34,6 +34,7 @@ ROUTE_NAMES = {
     "outgoing_file_download",
     "outgoing_step",
     "outgoing_register",
+    "outgoing_report",
 }
 
 
@@ -278,6 +279,16 @@ WEB += [
     for name, query in (("", ""), ("-pdf", "&format=pdf"), ("-xlsx", "&format=xlsx"))
 ]
 
+WEB += [
+    Endpoint(
+        f"web-out-report{name}",
+        lambda w, query=query: reverse("documents:outgoing_report") + _agency(w) + query,
+        roles=("leader",),
+        setup=doc_in("in_review"),
+    )
+    for name, query in (("", ""), ("-pdf", "&format=pdf"), ("-xlsx", "&format=xlsx"))
+]
+
 # Each step: (name, roles, setup, form data, involve).
 STEP_ROWS = [
     (
@@ -317,6 +328,7 @@ STEP_ROWS = [
     ("sign", ("leader",), doc_in("approved", "signer"), {}, None),
     ("issue", ("clerk",), doc_in("signed"), {}, None),
     ("recall", ("clerk",), doc_in("issued"), {"recall-reason": "Ban hành nhầm"}, None),
+    ("revise", ("leader",), doc_in("issued"), {"revise-kind": "replace"}, None),
     ("withdraw", ("officer",), doc_in("in_review", "drafter"), {"withdraw-reason": ""}, None),
 ]
 
@@ -457,6 +469,18 @@ API = [
     ),
 ]
 
+API.append(
+    Endpoint(
+        "api-out-report",
+        lambda w: (
+            "/api/v1/outgoing-report/" + _agency(w) + "&date_from=2020-01-01&date_to=2020-12-31"
+        ),
+        roles=("clerk",),
+        api=True,
+        setup=doc_in("issued"),
+    )
+)
+
 API_STEP_DATA = {
     "submit": {"skip_review": True},
     "request_opinions": lambda w: {"due_days": 2, "users": [w.objects["officer"].pk]},
@@ -468,6 +492,7 @@ API_STEP_DATA = {
     "sign": {},
     "issue": {},
     "recall": {"reason": "Ban hành nhầm"},
+    "revise": {"kind": "replace"},
     "withdraw": {},
 }
 
@@ -527,6 +552,7 @@ def test_every_outgoing_route_step_and_api_action_is_in_the_matrix():
             "sign",
             "issue",
             "recall",
+            "revise",
             "withdraw",
             "files",
             "download",
@@ -537,6 +563,12 @@ def test_every_outgoing_route_step_and_api_action_is_in_the_matrix():
     assert extra == set(api_rows)
     assert set(api_rows.values()) <= names
     assert {"api-out-list", "api-out-create", "api-out-detail", "api-out-update"} <= names
+    assert {
+        "web-out-report",
+        "web-out-report-pdf",
+        "web-out-report-xlsx",
+        "api-out-report",
+    } <= names
 
 
 def test_the_matrix_leaves_no_series_or_document_of_other_agencies(db):

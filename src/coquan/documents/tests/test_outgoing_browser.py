@@ -170,3 +170,52 @@ def test_a_reply_from_draft_to_issued(page, live_server, office, tmp_path):
         "Lê Văn Quyết",
         "Sở Thông tin và Truyền thông",
     ]
+
+
+def test_a_replacement_through_the_ui_and_the_handling_report(page, live_server, tmp_path):
+    """The drafter replaces an issued document from its page; both pages show the chain;
+    the replaced original is marked; the clerk opens the handling report from the list."""
+    from coquan.documents.choices import DeliveryKind
+
+    ensure_reference_data()
+    dept = make_dept()
+    original = dept.advance(dept.draft(subject="V/v số liệu hạ tầng (có sai sót)"), "issued")
+    page.on("dialog", lambda dialog: dialog.accept())
+    replacement = tmp_path / "Thay the.pdf"
+    replacement.write_bytes(samples.draft_pdf_bytes("văn bản thay thế"))
+
+    # 1. The drafter opens the issued document and drafts its replacement.
+    login(page, live_server, "cv_so")
+    page.goto(f"{live_server.url}/documents/outgoing/{original.pk}/")
+    form = open_card(page, "revise")
+    form.get_by_label("Thay thế", exact=True).check()
+    form.get_by_label(re.compile("^Trích yếu")).fill("V/v số liệu hạ tầng (thay thế)")
+    form.get_by_label(re.compile("^Tệp dự thảo")).set_input_files(str(replacement))
+    form.get_by_role("button", name="Soạn văn bản mới").click()
+    expect(page.get_by_test_id("document-status")).to_have_text("Dự thảo")
+    expect(page.get_by_test_id("revises")).to_contain_text("01/STTTT-CNTT")
+    assert_accessible(page)
+    new = OutgoingDocument.objects.get(revises=original)
+    assert new.subject == "V/v số liệu hạ tầng (thay thế)"
+
+    # 2. It goes through the chain like any draft; the clerk issues it.
+    dept.advance(new, "issued")
+    switch_user(page, live_server, "vt_so")
+    page.goto(f"{live_server.url}/documents/outgoing/{original.pk}/")
+    expect(page.get_by_test_id("document-status")).to_have_text("Đã bị thay thế")
+    expect(page.get_by_test_id("replaced-note")).to_contain_text("02/STTTT-CNTT")
+    expect(page.get_by_test_id("revisions")).to_contain_text("02/STTTT-CNTT")
+    assert_accessible(page)
+    page.get_by_test_id("replaced-note").get_by_role("link").click()
+    expect(page.get_by_test_id("revises")).to_contain_text("01/STTTT-CNTT")
+    expect(page.get_by_test_id("deliveries")).to_contain_text("Thay thế văn bản đã gửi")
+    new.refresh_from_db()
+    assert list(new.deliveries.values_list("kind", flat=True)) == [DeliveryKind.REPLACE]
+
+    # 3. The clerk opens the handling report from the list.
+    page.get_by_role("link", name="Văn bản đi", exact=True).first.click()
+    page.get_by_test_id("report-link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Báo cáo tình hình xử lý văn bản đi")
+    expect(page.get_by_test_id("report-table")).to_contain_text("Phòng Công nghệ thông tin")
+    expect(page.get_by_test_id("report-totals")).to_contain_text("Tổng cộng")
+    assert_accessible(page)
