@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from coquan.onestop.views import desk, dossiers, lookup, procedures
+from coquan.onestop.views import desk, dossiers, lookup, procedures, reports
 
 app_name = "onestop"
 urlpatterns = [
@@ -29,6 +29,11 @@ urlpatterns = [
         name="procedure_new_version",
     ),
     path("procedures/<int:pk>/export.json", procedures.procedure_export, name="procedure_export"),
+    # Reports
+    path("reports/", reports.report, name="report"),
+    path("reports/standard.xlsx", reports.report_xlsx, name="report_xlsx"),
+    path("reports/standard.pdf", reports.report_pdf, name="report_pdf"),
+    path("reports/register/", reports.register, name="register"),
     # Public lookup (no sign-in)
     path("lookup/", lookup.lookup, name="lookup"),
     path("lookup/<str:code>/", lookup.lookup_code, name="lookup_code"),

@@ -595,6 +595,7 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "procedure_new_version",
         "procedure_import",
     }
+    covered |= {"report", "report_xlsx", "report_pdf", "register"}  # test_reports.py
     assert names == covered | public
 
 
