@@ -596,6 +596,7 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "procedure_import",
     }
     covered |= {"report", "report_xlsx", "report_pdf", "register"}  # test_reports.py
+    covered |= {"procedure_import_xlsx", "catalogue_export_xlsx"}  # test_catalogue_xlsx.py
     assert names == covered | public
 
 
