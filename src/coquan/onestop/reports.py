@@ -43,7 +43,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -194,26 +194,37 @@ def finish_field() -> str:
 
 
 def conditions(period: Period, now: dt.datetime | None = None) -> tuple[Q, dict[str, Q]]:
-    """The scope filter and one condition per counter (see the module's docstring)."""
+    """The scope filter and one condition per counter (see the module's docstring).
+
+    Written in positive form with the NULL cases spelled out (no ``~Q`` on nullable
+    columns), so the database evaluates short conditions and Django compiles them fast."""
     p0, p1 = period.starts_at, period.ends_at
     now = now or timezone.now()
     as_of = min(p1, now)
     done = finish_field()
-    finished_before = Q(**{f"{done}__lt": p0}) | Q(stopped_at__lt=p0)
-    scope = Q(received_at__isnull=False, received_at__lt=p1) & ~finished_before
+    scope = (
+        Q(received_at__lt=p1)
+        & (Q(**{f"{done}__isnull": True}) | Q(**{f"{done}__gte": p0}))
+        & (Q(stopped_at__isnull=True) | Q(stopped_at__gte=p0))
+    )
+    waiting_statuses = (DossierStatus.SUPPLEMENT, DossierStatus.FINANCIAL)
     resolved = Q(**{f"{done}__lt": p1})
-    stopped = Q(stopped_at__lt=p1) & ~resolved
-    waiting = (
-        Q(status__in=(DossierStatus.SUPPLEMENT, DossierStatus.FINANCIAL), paused_at__lt=p1)
-        & ~resolved
-        & ~stopped
+    open_ = Q(**{f"{done}__isnull": True}) | Q(**{f"{done}__gte": p1})  # not resolved
+    not_stopped = Q(stopped_at__isnull=True) | Q(stopped_at__gte=p1)
+    stopped = open_ & Q(stopped_at__lt=p1)
+    waiting = open_ & not_stopped & Q(status__in=waiting_statuses, paused_at__lt=p1)
+    withdrawn = open_ & not_stopped & Q(status=DossierStatus.WITHDRAWN)
+    running = (
+        open_
+        & not_stopped
+        & (
+            ~Q(status__in=(*waiting_statuses, DossierStatus.WITHDRAWN))
+            | Q(status__in=waiting_statuses, paused_at__isnull=True)
+            | Q(status__in=waiting_statuses, paused_at__gte=p1)
+        )
     )
-    withdrawn = Q(status=DossierStatus.WITHDRAWN) & ~resolved & ~stopped
-    paused = stopped | waiting
-    paused_late = Q(due_at__isnull=False) & (
-        (stopped & Q(stopped_at__gt=F("due_at"))) | (waiting & Q(paused_at__gt=F("due_at")))
-    )
-    running = ~resolved & ~paused & ~withdrawn
+    stopped_late = stopped & Q(stopped_at__gt=F("due_at"))
+    waiting_late = waiting & Q(paused_at__gt=F("due_at"))
     in_period = Q(received_at__gte=p0)
     counters = {
         "carried_over": Q(received_at__lt=p0),
@@ -226,8 +237,12 @@ def conditions(period: Period, now: dt.datetime | None = None) -> tuple[Q, dict[
         "withdrawn": withdrawn,
         "progress_in_time": running & (Q(due_at__isnull=True) | Q(due_at__gte=as_of)),
         "progress_late": running & Q(due_at__lt=as_of),
-        "paused_in_time": paused & ~paused_late,
-        "paused_late": paused_late,
+        # "> due_at" is false when due_at is NULL (a supplement stops the clock).
+        "paused_in_time": (
+            (stopped & (Q(due_at__isnull=True) | Q(stopped_at__lte=F("due_at"))))
+            | (waiting & (Q(due_at__isnull=True) | Q(paused_at__lte=F("due_at"))))
+        ),
+        "paused_late": stopped_late | waiting_late,
     }
     return scope, counters
 
@@ -239,7 +254,7 @@ def grouped_counts(agency_ids, period: Period, now=None):
 
     scope, counters = conditions(period, now)
     return (
-        Dossier.objects.filter(agency_id__in=agency_ids)
+        Dossier.objects.filter(agency_id__in=agency_ids, received_at__isnull=False)
         .filter(scope)
         .values("agency_id", "procedure_id")
         .order_by()
@@ -382,7 +397,23 @@ class Report:
         return bars
 
 
-def _row_key(group_by: str, procedure, agencies: dict) -> tuple[str, str, str]:
+def _units_in_charge(procedure_ids) -> dict[int, object]:
+    """{procedure id: the unit of its first step that names one}, in one query."""
+    from coquan.onestop.models import ProcedureStep
+
+    units: dict[int, object] = {}
+    steps = (
+        ProcedureStep.objects.filter(procedure_id__in=procedure_ids, responsible_unit__isnull=False)
+        .select_related("responsible_unit")
+        .only("procedure_id", "order", "responsible_unit__name", "responsible_unit__code")
+        .order_by("procedure_id", "order", "pk")
+    )
+    for step in steps:
+        units.setdefault(step.procedure_id, step.responsible_unit)
+    return units
+
+
+def _row_key(group_by: str, procedure, agencies: dict, units: dict) -> tuple[str, str, str]:
     """(key, label, code) of the row a procedure version adds to."""
     if group_by == "agency":
         agency = agencies[procedure.agency_id]
@@ -391,7 +422,7 @@ def _row_key(group_by: str, procedure, agencies: dict) -> tuple[str, str, str]:
         key = f"{procedure.agency_id}:{procedure.sector_code}"
         return (key, procedure.sector_name or procedure.sector_code or "—", procedure.sector_code)
     if group_by == "unit":
-        unit = next((s.responsible_unit for s in procedure.steps.all() if s.responsible_unit), None)
+        unit = units.get(procedure.pk)
         if unit is None:
             agency = agencies[procedure.agency_id]
             return (f"agency:{agency.pk}", _("Leaders of %(agency)s") % {"agency": agency.name}, "")
@@ -403,7 +434,7 @@ def build(
     user, agency, period: Period, *, group_by: str = "procedure", tree: bool = False, now=None
 ) -> Report:
     """The standard report about ``agency`` (and the agencies under it with ``tree``)."""
-    from coquan.onestop.models import Procedure, ProcedureStep
+    from coquan.onestop.models import Procedure
     from coquan.org.models import Agency
 
     if group_by not in GROUPS:
@@ -411,19 +442,19 @@ def build(
     agency_ids = scope_agency_ids(user, agency, tree=tree)
     groups = list(grouped_counts(agency_ids, period, now))
     procedure_ids = {g["procedure_id"] for g in groups}
-    steps = ProcedureStep.objects.select_related("responsible_unit").order_by("order", "pk")
     procedures = {
         p.pk: p
-        for p in Procedure.objects.filter(pk__in=procedure_ids).prefetch_related(
-            Prefetch("steps", queryset=steps)
+        for p in Procedure.objects.filter(pk__in=procedure_ids).only(
+            "agency_id", "code", "version", "name", "sector_code", "sector_name"
         )
     }
-    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=agency_ids)}
+    units = _units_in_charge(procedure_ids) if group_by == "unit" else {}
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=agency_ids).only("organ_id", "name")}
     rows: dict[str, ReportRow] = {}
     total = ReportRow(key="total", label=pgettext("report", "Total"))
     # Latest versions first, so a row is labelled with the newest name of the procedure.
     for group in sorted(groups, key=lambda g: -procedures[g["procedure_id"]].version):
-        key, label, code = _row_key(group_by, procedures[group["procedure_id"]], agencies)
+        key, label, code = _row_key(group_by, procedures[group["procedure_id"]], agencies, units)
         row = rows.setdefault(key, ReportRow(key=key, label=label, code=code))
         row.add(group)
         total.add(group)
