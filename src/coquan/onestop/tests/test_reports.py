@@ -483,3 +483,23 @@ REPORT_ENDPOINTS = [
 @pytest.mark.parametrize("endpoint,actor", access_matrix_params(REPORT_ENDPOINTS))
 def test_report_access_matrix(client, api_client, world, endpoint, actor):
     check_access(api_client if endpoint.api else client, world, endpoint, actor)
+
+
+@pytest.mark.django_db
+def test_register_and_report_page_queries_are_constant(client, office, scenario):
+    client.force_login(office.desk)
+    params = {"start": "01/03/2026", "end": "31/03/2026"}
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(name, extra=None):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(name), {**params, **(extra or {})})
+        assert response.status_code == 200
+        return len(queries)
+
+    before = (count("onestop:register", {"format": "xlsx"}), count("onestop:report"))
+    for day in (9, 10, 11, 12):
+        office.accept(at(2026, 3, day, 10))
+    after = (count("onestop:register", {"format": "xlsx"}), count("onestop:report"))
+    assert before == after
