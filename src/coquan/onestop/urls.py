@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from coquan.onestop.views import desk, dossiers, lookup, procedures
+from coquan.onestop.views import catalogue_xlsx, desk, dossiers, lookup, procedures, reports
 
 app_name = "onestop"
 urlpatterns = [
@@ -20,6 +20,14 @@ urlpatterns = [
     path("procedures/new/", procedures.procedure_create, name="procedure_create"),
     path("procedures/import/", procedures.procedure_import, name="procedure_import"),
     path("procedures/export.json", procedures.catalogue_export, name="catalogue_export"),
+    path(
+        "procedures/import-xlsx/",
+        catalogue_xlsx.procedure_import_xlsx,
+        name="procedure_import_xlsx",
+    ),
+    path(
+        "procedures/export.xlsx", catalogue_xlsx.catalogue_export_xlsx, name="catalogue_export_xlsx"
+    ),
     path("procedures/<int:pk>/", procedures.procedure_detail, name="procedure_detail"),
     path("procedures/<int:pk>/edit/", procedures.procedure_edit, name="procedure_edit"),
     path("procedures/<int:pk>/publish/", procedures.procedure_publish, name="procedure_publish"),
@@ -29,6 +37,11 @@ urlpatterns = [
         name="procedure_new_version",
     ),
     path("procedures/<int:pk>/export.json", procedures.procedure_export, name="procedure_export"),
+    # Reports
+    path("reports/", reports.report, name="report"),
+    path("reports/standard.xlsx", reports.report_xlsx, name="report_xlsx"),
+    path("reports/standard.pdf", reports.report_pdf, name="report_pdf"),
+    path("reports/register/", reports.register, name="register"),
     # Public lookup (no sign-in)
     path("lookup/", lookup.lookup, name="lookup"),
     path("lookup/<str:code>/", lookup.lookup_code, name="lookup_code"),

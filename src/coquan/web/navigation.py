@@ -49,6 +49,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Dossiers"), "onestop:dossier_list", "bi-folder2-open"),
     NavItem(_("Procedure catalogue"), "onestop:procedure_list", "bi-list-check"),
     NavItem(
+        _("One-stop report"), "onestop:report", "bi-bar-chart", roles=("leader", "desk_officer")
+    ),
+    NavItem(
         _("Electronic exchange"), "exchange:home", "bi-arrow-left-right", roles=("clerk", "admin")
     ),
     NavItem(_("Units"), "org:unit_list", "bi-diagram-3", roles=("admin",), group="admin"),

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from coquan.onestop.api.reports import RegisterView, StandardReportView
 from coquan.onestop.api.views import (
     DossierViewSet,
     LookupView,
@@ -14,5 +15,7 @@ router.register("onestop/reception", ReceptionViewSet, basename="onestop-recepti
 router.register("onestop/dossiers", DossierViewSet, basename="onestop-dossier")
 urlpatterns = [
     path("onestop/lookup/<str:code>/", LookupView.as_view(), name="onestop-lookup"),
+    path("onestop/reports/standard/", StandardReportView.as_view(), name="onestop-report"),
+    path("onestop/reports/register/", RegisterView.as_view(), name="onestop-register"),
     *router.urls,
 ]
