@@ -29,9 +29,13 @@ def pg_admin(dsn: str, statement: str) -> None:
 
 
 def prepare_environment(
-    tmp: Path, database: str, env: dict[str, str] | None = None
+    tmp: Path, database: str, env: dict[str, str] | None = None, reuse: bool = False
 ) -> tuple[str, str | None]:
-    """Point Django at a throw-away database and folder; (description, admin DSN or None)."""
+    """Point Django at a throw-away database and folder; (description, admin DSN or None).
+
+    ``reuse`` keeps the database of an earlier run (PostgreSQL) or the SQLite file named by
+    ``COQUAN_SQLITE_PATH``, for benchmarks whose data take long to generate.
+    """
     os.environ["DJANGO_SETTINGS_MODULE"] = "coquan.config.settings"
     os.environ["COQUAN_DEBUG"] = "1"
     os.environ["COQUAN_VAR_DIR"] = str(tmp)
@@ -43,12 +47,15 @@ def prepare_environment(
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         path = tmp / "bench.sqlite3"
+        if reuse and os.environ.get("COQUAN_SQLITE_PATH"):
+            path = Path(os.environ["COQUAN_SQLITE_PATH"])
         os.environ["COQUAN_SQLITE_PATH"] = str(path)
         return f"SQLite {path}", None
     parts = urlsplit(url)
     admin = urlunsplit(parts._replace(path="/postgres"))
-    pg_admin(admin, f'DROP DATABASE IF EXISTS "{database}"')
-    pg_admin(admin, f'CREATE DATABASE "{database}"')
+    if not reuse:
+        pg_admin(admin, f'DROP DATABASE IF EXISTS "{database}"')
+        pg_admin(admin, f'CREATE DATABASE "{database}"')
     os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{database}"))
     return f"PostgreSQL {database}", admin
 
@@ -59,21 +66,27 @@ def bench_main(
     run: Callable[[object], int],
     args,
     env: Callable[[Path], dict[str, str]] | None = None,
+    *,
+    reuse: bool = False,
+    keep: bool = False,
 ) -> int:
     """Run ``run(args)`` in a fresh environment (see the module docstring); its exit code.
 
-    ``env(tmp)`` gives extra environment variables (task backend, media folder …).
+    ``env(tmp)`` gives extra environment variables (task backend, media folder …);
+    ``reuse`` works on the data of an earlier run, ``keep`` leaves the database in place.
     """
     database = f"coquan_bench_{name}"
     with tempfile.TemporaryDirectory(prefix=f"coquan-bench-{name}-") as tmp:
         folder = Path(tmp)
-        description, admin = prepare_environment(folder, database, env(folder) if env else None)
+        extra = env(folder) if env else None
+        description, admin = prepare_environment(folder, database, extra, reuse)
         print(f"== {title} on {description}", flush=True)
         try:
             return run(args)
         finally:
-            if admin is not None:
+            if admin is not None and not keep:
                 from django.db import connections
 
                 connections.close_all()
                 pg_admin(admin, f'DROP DATABASE IF EXISTS "{database}"')
+                print(f"dropped {database}")

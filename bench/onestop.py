@@ -27,15 +27,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "coquan_bench_onestop"
-ROOT = Path(__file__).resolve().parent.parent
+from harness import bench_main
+
 COLUMNS = (
     "carried_over",
     "online",
@@ -62,34 +58,6 @@ def parse_args(argv=None):
     parser.add_argument("--ratio", type=float, default=2.0, help="max p50 ratio (2.0)")
     parser.add_argument("--p95", type=float, default=2.0, help="max p95 in seconds (2.0)")
     return parser.parse_args(argv)
-
-
-def _pg_admin(dsn: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def prepare_environment(tmp: Path, reuse: bool) -> tuple[str, str | None]:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "coquan.config.settings"
-    os.environ["COQUAN_DEBUG"] = "1"
-    os.environ["COQUAN_VAR_DIR"] = str(tmp)
-    sys.path.insert(0, str(ROOT / "src"))
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        path = tmp / "bench.sqlite3"
-        if reuse and os.environ.get("COQUAN_SQLITE_PATH"):
-            path = Path(os.environ["COQUAN_SQLITE_PATH"])
-        os.environ["COQUAN_SQLITE_PATH"] = str(path)
-        return f"SQLite {path}", None
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    if not reuse:
-        _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        _pg_admin(admin, f'CREATE DATABASE "{BENCH_DB}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    return f"PostgreSQL {BENCH_DB}", admin
 
 
 def floor_sql(vendor: str) -> str:
@@ -148,11 +116,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    tmp = Path(tempfile.mkdtemp(prefix="coquan-bench-onestop-"))
-    where, admin = prepare_environment(tmp, args.reuse)
-
+def run(args) -> int:
     import django
 
     django.setup()
@@ -167,7 +131,6 @@ def main(argv=None) -> int:
     from coquan.onestop.models import Dossier
     from coquan.org.models import Agency
 
-    print(f"Database: {where}")
     try:
         if not args.reuse:
             call_command("migrate", verbosity=0)
@@ -230,9 +193,18 @@ def main(argv=None) -> int:
         return 0 if ok else 1
     finally:
         connection.close()
-        if admin and (args.drop or not args.reuse):
-            _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-            print(f"dropped {BENCH_DB}")
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    return bench_main(
+        "onestop",
+        "one-stop report benchmark",
+        run,
+        args,
+        reuse=args.reuse,
+        keep=args.reuse and not args.drop,
+    )
 
 
 if __name__ == "__main__":

@@ -484,7 +484,7 @@ class SeriesInputSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False, default=True)
 
 
-class ReportRowSerializer(serializers.Serializer):
+class OutgoingReportRowSerializer(serializers.Serializer):
     """One row of the outgoing handling report (a drafting unit or a drafter)."""
 
     id = serializers.IntegerField(allow_null=True, help_text=_("Unit or person id (null: none)."))
@@ -504,7 +504,7 @@ class ReportRowSerializer(serializers.Serializer):
     overdue_opinions = serializers.IntegerField()
 
 
-class ReportTotalsSerializer(ReportRowSerializer):
+class OutgoingReportTotalsSerializer(OutgoingReportRowSerializer):
     id = None
     name = None
 
@@ -516,5 +516,5 @@ class OutgoingReportSerializer(serializers.Serializer):
     group = NamedChoiceField(
         choices=[("unit", "unit"), ("person", "person")], enum_name="OutgoingReportGroupEnum"
     )
-    rows = ReportRowSerializer(many=True)
-    totals = ReportTotalsSerializer()
+    rows = OutgoingReportRowSerializer(many=True)
+    totals = OutgoingReportTotalsSerializer()
