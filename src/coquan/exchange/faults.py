@@ -109,7 +109,7 @@ def _spawn_until_done(var_dir: str, point: str, rate: float, stats: dict, fork: 
         "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
     }
     for _attempt in range(60):
-        done = subprocess.run(  # noqa: S603 (our own module)
+        done = subprocess.run(
             [sys.executable, "-m", "coquan.exchange.faults", "worker"],
             env=env,
             capture_output=True,
@@ -214,15 +214,16 @@ def check(document_ids: list[int]) -> list[str]:
 def harness(runs: int, recipients: int, rate: float, fork: bool = True) -> int:
     with tempfile.TemporaryDirectory(prefix="coquan-faults-") as var_dir:
         _setup_django(var_dir)
-        from coquan.exchange.outbox import CRASH_POINTS
         from django.core.management import call_command
+
+        from coquan.exchange.outbox import CRASH_POINTS
 
         started = time.monotonic()
         call_command("migrate", verbosity=0)
         dept, agencies, clerks = _world(recipients)
         stats: dict = {"kills": {}, "documents": 0, "deliveries": 0}
         documents = []
-        for run in range(runs):
+        for _run in range(runs):
             for point in CRASH_POINTS:
                 document = _issue(dept, agencies, len(documents) + 1)
                 documents.append(document.pk)
