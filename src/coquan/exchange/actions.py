@@ -588,6 +588,35 @@ def answer_recall(actor, *, package: ReceivedPackage, accept: bool, reason: str 
     return status
 
 
+def _require_sender_clerk(actor, **kwargs) -> None:
+    from coquan.exchange.permissions import require_exchange_role
+
+    delivery = kwargs.get("delivery")
+    require_exchange_role(actor, delivery.document.agency if delivery is not None else None)
+
+
+@action("exchange.delivery.retry", permission=_require_sender_clerk)
+def retry_now(actor, *, delivery) -> OutboxMessage:
+    """Make a waiting delivery due now (the reconciliation page's "retry").
+
+    Who: a clerk or administrator of the issuing agency. Only a delivery still waiting
+    (its outbox message pending) can be retried; a failed one is re-sent with
+    ``documents.requeue_delivery``.
+    """
+    message = OutboxMessage.objects.select_for_update().filter(delivery=delivery).first()
+    if message is None or message.state != "pending":
+        raise ValidationError(_("Only a delivery that is waiting can be retried now."))
+    message.next_attempt_at = timezone.now()
+    message.save(update_fields=["next_attempt_at"])
+    describe(
+        obj=message,
+        agency=delivery.document.agency,
+        summary=(_("Delivery to %(name)s retried now") % {"name": delivery.name})[:500],
+        after={"attempts": message.attempts},
+    )
+    return message
+
+
 def _files_of(package: ReceivedPackage) -> list:
     """The package's stored attachments as uploads for the documents app."""
     from django.core.files.base import ContentFile
@@ -779,4 +808,5 @@ __all__ = [
     "refuse_package",
     "register_package",
     "report_progress",
+    "retry_now",
 ]

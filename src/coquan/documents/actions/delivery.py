@@ -21,7 +21,7 @@ from coquan.documents.models import Delivery
 
 def _system_only(actor, **kwargs) -> None:
     if actor is not None:
-        raise PermissionDenied(_("Only the exchange worker changes a delivery's state."))
+        raise PermissionDenied(_("You may not do this on this document."))
 
 
 def _clerk_of_sender(actor, **kwargs) -> None:
@@ -30,9 +30,7 @@ def _clerk_of_sender(actor, **kwargs) -> None:
         return
     agency = delivery.document.agency if delivery is not None else None
     if agency is None or not has_role(actor, agency, "clerk", "admin"):
-        raise PermissionDenied(
-            _("Only the issuing agency's clerks and administrators may send a delivery again.")
-        )
+        raise PermissionDenied(_("You may not do this on this document."))
 
 
 @action("documents.delivery.state", permission=_system_only)
@@ -45,7 +43,7 @@ def record_delivery_state(
     one); a delivered delivery never goes back. ``error`` is kept as ``last_error``.
     """
     if state not in DeliveryState.values:
-        raise ValidationError(_("Unknown delivery state."))
+        raise ValueError(f"unknown delivery state {state!r}")
     locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
     before = {"state": locked.state, "attempts": locked.attempts}
     if locked.state == DeliveryState.DELIVERED and state != DeliveryState.DELIVERED:
@@ -81,14 +79,17 @@ def requeue_delivery(actor, *, delivery) -> Delivery:
     """
     locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if locked.state != DeliveryState.FAILED:
-        raise ValidationError(_("Only a delivery that failed can be sent again."))
+        # Only a failed delivery is sent again.
+        raise ValidationError(_("You may not do this on this document."), code="not_failed")
     locked.state = DeliveryState.QUEUED
     locked.attempts = 0
     locked.save(update_fields=["state", "attempts", "updated_at"])
     describe(
         obj=locked,
         agency=locked.document.agency,
-        summary=(_("Delivery to %(name)s queued again") % {"name": locked.name})[:500],
+        summary=(f"{locked.get_kind_display()} → {locked.name}: {locked.get_state_display()}")[
+            :500
+        ],
         before={"state": DeliveryState.FAILED, "error": locked.last_error[:500]},
         after={"state": locked.state},
     )
