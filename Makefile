@@ -94,3 +94,9 @@ FAULT_RUNS ?= 10
 FAULT_RECIPIENTS ?= 6
 test-faults: venv
 	PYTHONPATH=src $(BIN)/python -m coquan.exchange.faults --runs $(FAULT_RUNS) --recipients $(FAULT_RECIPIENTS)
+
+# Exchange: two CoQuan nodes on loopback (ports 8101/8102, separate SQLite databases under
+# var/demo-exchange/), a document sent from one to the other and its statuses back.
+# DEMO_ARGS=--keep leaves both nodes running.
+demo-exchange: venv
+	PYTHONPATH=src $(BIN)/python -m coquan.exchange.demo $(DEMO_ARGS)
