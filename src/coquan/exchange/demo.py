@@ -34,7 +34,13 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-BASE = ROOT / "var" / "demo-exchange"
+
+
+def base() -> Path:
+    """Where the two nodes keep their databases and files (``COQUAN_DEMO_DIR``)."""
+    return Path(os.environ.get("COQUAN_DEMO_DIR", str(ROOT / "var" / "demo-exchange")))
+
+
 PROVINCE, COMMUNE = "000.00.14.H06", "000.01.40.H06"
 PASSWORD = "demo-exchange"  # noqa: S105 (demo accounts on loopback)
 NODES = {
@@ -44,11 +50,11 @@ NODES = {
 
 
 def node_env(name: str) -> dict:
-    (BASE / name).mkdir(parents=True, exist_ok=True)
+    (base() / name).mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     return {
         **env,
-        "COQUAN_VAR_DIR": str(BASE / name),
+        "COQUAN_VAR_DIR": str(base() / name),
         "COQUAN_DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "coquan.config.settings",
         "PYTHONPATH": str(ROOT / "src"),
@@ -258,23 +264,30 @@ def wait_for(condition, what: str, timeout: float = 90):
     raise SystemExit(f"timed out waiting for {what}")
 
 
-def start_node(name: str) -> list[subprocess.Popen]:
+def start_node(name: str, *, server: bool = True, worker: bool = True) -> list:
     env = node_env(name)
-    log = open(BASE / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the process)
+    log = open(base() / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the process)
     coquan = [sys.executable, "-m", "coquan.manage"]
-    server = subprocess.Popen(  # noqa: S603
-        [*coquan, "runserver", "--noreload", f"127.0.0.1:{NODES[name]['port']}"],
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    worker = subprocess.Popen(  # noqa: S603
-        [*coquan, "exchange_deliver", "--loop", "--interval", "0.5"],
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    return [server, worker]
+    processes = []
+    if server:
+        processes.append(
+            subprocess.Popen(  # noqa: S603
+                [*coquan, "runserver", "--noreload", f"127.0.0.1:{NODES[name]['port']}"],
+                env=env,
+                stdout=log,
+                stderr=log,
+            )
+        )
+    if worker:
+        processes.append(
+            subprocess.Popen(  # noqa: S603
+                [*coquan, "exchange_deliver", "--loop", "--interval", "0.5"],
+                env=env,
+                stdout=log,
+                stderr=log,
+            )
+        )
+    return processes
 
 
 def up(port: int) -> bool:
@@ -291,20 +304,10 @@ def say(text: str) -> None:
     print(f"==> {text}", flush=True)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", nargs="?", default="demo", choices=["demo", "step"])
-    parser.add_argument("args", nargs="*")
-    parser.add_argument("--keep", action="store_true")
-    options = parser.parse_args(argv)
-    if options.mode == "step":
-        _setup()
-        name, *args = options.args
-        print(json.dumps(STEPS[name](*args), ensure_ascii=False), flush=True)
-        return 0
-
-    shutil.rmtree(BASE, ignore_errors=True)
-    BASE.mkdir(parents=True)
+def setup_nodes() -> None:
+    """Fresh databases for both nodes: migrate, seed the agencies and keys, directories."""
+    shutil.rmtree(base(), ignore_errors=True)
+    base().mkdir(parents=True)
     say("Migrating the two databases")
     migrations = [
         subprocess.Popen(
@@ -317,8 +320,8 @@ def main(argv=None) -> int:
     say("Seeding: province agency (Sở TT&TT) and commune agency (UBND xã Đức Thắng)")
     province = run_step("province", "seed_province")
     commune = run_step("commune", "seed_commune")
-    (BASE / "province.pem").write_text(province["certificate"])
-    (BASE / "commune.pem").write_text(commune["certificate"])
+    (base() / "province.pem").write_text(province["certificate"])
+    (base() / "commune.pem").write_text(commune["certificate"])
     say("Directories: each node routes the other's organ_id over HTTP with its token")
     run_step(
         "province",
@@ -326,7 +329,7 @@ def main(argv=None) -> int:
         COMMUNE,
         str(NODES["commune"]["port"]),
         commune["token"],
-        str(BASE / "commune.pem"),
+        str(base() / "commune.pem"),
     )
     run_step(
         "commune",
@@ -334,8 +337,23 @@ def main(argv=None) -> int:
         PROVINCE,
         str(NODES["province"]["port"]),
         province["token"],
-        str(BASE / "province.pem"),
+        str(base() / "province.pem"),
     )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", nargs="?", default="demo", choices=["demo", "step"])
+    parser.add_argument("args", nargs="*")
+    parser.add_argument("--keep", action="store_true")
+    options = parser.parse_args(argv)
+    if options.mode == "step":
+        _setup()
+        name, *args = options.args
+        print(json.dumps(STEPS[name](*args), ensure_ascii=False), flush=True)
+        return 0
+
+    setup_nodes()
     processes = []
     try:
         for name in NODES:
