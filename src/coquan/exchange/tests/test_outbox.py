@@ -148,3 +148,29 @@ def test_failures_retry_with_back_off_then_the_delivery_is_undeliverable(dept, s
     assert outbox.run_until_idle() == {"delivered": 2}
     delivery.refresh_from_db()
     assert delivery.state == "delivered" and delivery.last_error == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_worker_delivers_through_the_self_rescheduling_task(settings):
+    """``coquan exchange_deliver --enqueue`` then ``coquan run_worker --batch`` (database
+    queue, as in production): the task delivers and schedules its next run."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from coquan.documents.tests.conftest import ensure_reference_data
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.COQUAN_EXCHANGE_POLL_SECONDS = 60
+    ensure_reference_data()
+    dept = make_dept()
+    for agency in (dept.agency, dept.partner):
+        key_pem, cert_pem = key_pair(agency.organ_id)
+        install_agency_key(None, agency=agency, private_key_pem=key_pem, certificate_pem=cert_pem)
+    document = dept.advance(dept.draft(), "issued")
+    call_command("exchange_deliver", "--enqueue", verbosity=0)
+    call_command("run_worker", "--batch", "--no-startup-delay", "--worker-id", "w", verbosity=0)
+    assert document.deliveries.get().state == "delivered"
+    assert RecipientStatus.objects.get().code == "01"
+    first, later = DBTaskResult.objects.order_by("enqueued_at")
+    assert first.status == "SUCCESSFUL" and later.status == "READY"
+    assert later.run_after > timezone.now() + dt.timedelta(seconds=50)
