@@ -617,6 +617,47 @@ def retry_now(actor, *, delivery) -> OutboxMessage:
     return message
 
 
+def _require_node(actor, **kwargs) -> None:
+    if actor is not None:
+        raise PermissionDenied(_("Only the system relays packages."))
+
+
+@action("exchange.hub.relay", permission=_require_node)
+def relay_package(actor, *, node, organ_id: str, prepared) -> tuple[OutboxMessage, bool]:
+    """Hub mode: queue a checked package for the node that serves ``organ_id``.
+
+    Who: the system, for a registered peer node (the inbox). The bytes are kept unchanged
+    (the sender's signature covers the whole package, so the hub records its passage in
+    this row and the audit entry rather than in a new ``TraceHeader``). Idempotent on
+    (recipient, SHA-256): a package relayed already returns the first row.
+    """
+    package = prepared.package
+    sender = package.sender.organ_id
+    if not node.may_send_for(sender):
+        raise PermissionDenied(
+            _("This node may not send packages for %(organ_id)s.") % {"organ_id": sender}
+        )
+    message, created = OutboxMessage.objects.get_or_create(
+        kind=OutboxKind.RELAY,
+        organ_id=organ_id,
+        sha256=prepared.sha256,
+        defaults={
+            "content": prepared.raw,
+            "document_id": package.document_id[:255],
+            "source_node": node,
+            "sender_organ_id": sender[:13],
+        },
+    )
+    describe(
+        obj=message,
+        summary=(f"{sender} → {organ_id}: {package.document_id}")[:500],
+        after={"created": created, "node": node.name, "sha256": prepared.sha256},
+    )
+    if created:
+        kick_on_commit()
+    return message, created
+
+
 def _files_of(package: ReceivedPackage) -> list:
     """The package's stored attachments as uploads for the documents app."""
     from django.core.files.base import ContentFile
@@ -807,6 +848,7 @@ __all__ = [
     "record_received_package",
     "refuse_package",
     "register_package",
+    "relay_package",
     "report_progress",
     "retry_now",
 ]

@@ -70,13 +70,14 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "created_at",
         "kind",
         "document_id",
+        "sender_organ_id",
         "organ_id",
         "state",
         "attempts",
         "transport",
         "delivered_at",
     )
-    list_filter = ("state", "kind", "transport")
+    list_filter = ("state", "kind", "transport", "source_node")
     search_fields = ("document_id", "organ_id")
     exclude = ("content",)
 

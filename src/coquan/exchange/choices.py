@@ -58,6 +58,7 @@ class Transport(models.TextChoices):
 class OutboxKind(models.TextChoices):
     DELIVERY = "delivery", pgettext_lazy("outbox kind", "Document")
     STATUS = "status", pgettext_lazy("outbox kind", "Status")
+    RELAY = "relay", pgettext_lazy("outbox kind", "Relayed by the hub")
 
 
 class OutboxState(models.TextChoices):

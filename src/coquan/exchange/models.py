@@ -409,7 +409,12 @@ class OutboxMessage(models.Model):
         related_name="outbox",
     )
     agency = models.ForeignKey(
-        "org.Agency", verbose_name=_("sender"), on_delete=models.PROTECT, related_name="+"
+        "org.Agency",
+        verbose_name=_("sender"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     organ_id = models.CharField(_("recipient identifier"), max_length=13)
     document_id = models.CharField(_("document identifier"), max_length=255, blank=True)
@@ -425,6 +430,16 @@ class OutboxMessage(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # Hub mode: the node a relayed package came from, and its sender.
+    source_node = models.ForeignKey(
+        PeerNode,
+        verbose_name=_("from node"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sender_organ_id = models.CharField(_("sender identifier"), max_length=13, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")
@@ -433,8 +448,14 @@ class OutboxMessage(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(kind="delivery", delivery__isnull=False, status__isnull=True))
-                | Q(kind="status", status__isnull=False, delivery__isnull=True),
+                | Q(kind="status", status__isnull=False, delivery__isnull=True)
+                | Q(kind="relay", status__isnull=True, delivery__isnull=True),
                 name="exchange_outbox_one_source",
+            ),
+            models.UniqueConstraint(
+                fields=["organ_id", "sha256"],
+                condition=Q(kind="relay"),
+                name="exchange_one_relay_per_package",
             ),
         ]
         indexes = [

@@ -36,7 +36,7 @@ from coquan.exchange.api.serializers import (
 )
 from coquan.exchange.choices import PackageSource
 from coquan.exchange.edxml.config import current_limits
-from coquan.exchange.models import ReceivedPackage
+from coquan.exchange.models import ReceivedPackage, Route
 from coquan.exchange.permissions import require_exchange_role
 from coquan.exchange.views import scoped_agency
 
@@ -209,7 +209,9 @@ class InboxView(APIView):
     ``http``): 201 new, 200 already received (idempotent on ``DocumentId`` and recipient),
     400 refused (the same error body as ``/exchange/packages/``; a status 02 goes back),
     401 without a valid node credential, 403 when the node may not send for the package's
-    sender, 404 when the recipient is not an agency of this deployment.
+    sender, 404 when the recipient is not an agency of this deployment. In hub mode
+    (``COQUAN_EXCHANGE_HUB``) a package for an agency served by another node (directory)
+    is checked, kept and relayed to it through the outbox: 202 (200 when already relayed).
     """
 
     authentication_classes: list = []
@@ -234,6 +236,7 @@ class InboxView(APIView):
             200: InboxReceiptSerializer,
             400: OpenApiResponse(description="The package was refused (error body)."),
             401: OpenApiResponse(description="No valid node credential."),
+            202: OpenApiResponse(description="Hub mode: queued for the recipient's node."),
             403: OpenApiResponse(description="The node may not send for this sender."),
             404: OpenApiResponse(description="The recipient is not an agency here."),
         },
@@ -251,7 +254,16 @@ class InboxView(APIView):
                 _("A valid node credential is required."),
                 http_status=status.HTTP_401_UNAUTHORIZED,
             )
-        agency = Agency.objects.filter(organ_id=request.headers.get("X-Recipient", "")).first()
+        recipient = request.headers.get("X-Recipient", "")
+        agency = Agency.objects.filter(organ_id=recipient).first()
+        if (
+            agency is None
+            and hub_mode()
+            and Route.objects.filter(organ_id=recipient, active=True)
+            .exclude(transport="local")
+            .exists()
+        ):
+            return self._relay(request, node, recipient)
         if agency is None:
             return error_response(
                 "unknown_recipient",
@@ -291,3 +303,43 @@ class InboxView(APIView):
         return Response(
             body, status=status.HTTP_201_CREATED if receipt.created else status.HTTP_200_OK
         )
+
+    def _relay(self, request, node, recipient: str):
+        """Hub mode: check the package as a recipient would, then queue it for the node that
+        serves ``recipient`` (same outbox guarantees); 202, or 200 when already relayed."""
+        from types import SimpleNamespace
+
+        from django.core.exceptions import PermissionDenied
+
+        from coquan.exchange import pipeline
+
+        limit = current_limits().max_package_bytes
+        data, size = _read_body(request, limit)
+        prepared = pipeline.prepare(
+            agency=SimpleNamespace(organ_id=recipient),
+            raw=data,
+            size=size,
+            trusted=pipeline.trusted_certificates,
+        )
+        if not prepared.accepted:
+            refusal = prepared.refusal
+            return error_response(refusal.code, refusal.message, details={"relayed": False})
+        try:
+            message, created = actions.relay_package(
+                None, node=node, organ_id=recipient, prepared=prepared
+            )
+        except PermissionDenied as exc:
+            return error_response(
+                "permission_denied", str(exc), http_status=status.HTTP_403_FORBIDDEN
+            )
+        return Response(
+            {"relayed": True, "message_id": message.pk, "created": created},
+            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+        )
+
+
+def hub_mode() -> bool:
+    """``COQUAN_EXCHANGE_HUB``: this deployment relays packages for other nodes."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "COQUAN_EXCHANGE_HUB", False))
