@@ -10,7 +10,7 @@ PORT ?= 8000
 export COQUAN_DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: help setup venv run serve worker demo migrate test test-pg lint format messages bench clean api-snapshot
+.PHONY: help setup venv run serve worker demo migrate test test-pg lint format messages bench clean api-snapshot test-faults demo-exchange
 
 help:
 	@echo "make run       install everything, create demo data, serve http://$(HOST):$(PORT)"
@@ -98,3 +98,15 @@ clean:
 
 api-snapshot: venv
 	$(BIN)/python -m coquan.api.snapshot
+
+# Exchange: kill -9 of delivery workers at named points, then the exactly-once checker.
+FAULT_RUNS ?= 10
+FAULT_RECIPIENTS ?= 6
+test-faults: venv
+	PYTHONPATH=src $(BIN)/python -m coquan.exchange.faults --runs $(FAULT_RUNS) --recipients $(FAULT_RECIPIENTS)
+
+# Exchange: two CoQuan nodes on loopback (ports 8101/8102, separate SQLite databases under
+# var/demo-exchange/), a document sent from one to the other and its statuses back.
+# DEMO_ARGS=--keep leaves both nodes running.
+demo-exchange: venv
+	PYTHONPATH=src $(BIN)/python -m coquan.exchange.demo $(DEMO_ARGS)

@@ -17,8 +17,14 @@ from django.utils.translation import gettext as _
 
 from coquan.core.actions import action, describe, record_denial
 from coquan.exchange import pipeline
-from coquan.exchange.choices import PackageKind, PackageState
-from coquan.exchange.edxml.codes import STATUS_ACCEPTED, STATUS_RECEIVED, STATUS_REFUSED
+from coquan.exchange.choices import OutboxKind, PackageKind, PackageState
+from coquan.exchange.edxml.codes import (
+    STATUS_ACCEPTED,
+    STATUS_RECALL_ACCEPTED,
+    STATUS_RECALL_REFUSED,
+    STATUS_RECEIVED,
+    STATUS_REFUSED,
+)
 from coquan.exchange.edxml.model import DocumentPackage, StatusPackage, header_json
 from coquan.exchange.edxml.problems import REFUSAL_PREFIX_VI, PackageRefused
 from coquan.exchange.edxml.signing import (
@@ -27,10 +33,13 @@ from coquan.exchange.edxml.signing import (
 )
 from coquan.exchange.models import (
     AgencyKey,
+    OutboxMessage,
     OutgoingStatus,
     ReceivedAttachment,
     ReceivedPackage,
+    RecipientStatus,
 )
+from coquan.exchange.outbox import crash_point
 from coquan.exchange.permissions import (
     require_key_admin,
     require_package_clerk,
@@ -63,7 +72,9 @@ class Receipt:
         return self.package.refusal
 
 
-def receive_package(actor, *, agency, raw: bytes, source: str, size: int | None = None) -> Receipt:
+def receive_package(
+    actor, *, agency, raw: bytes, source: str, size: int | None = None, peer=None
+) -> Receipt:
     """Receive one edXML package addressed to ``agency``.
 
     Who: a clerk or administrator of ``agency`` (upload, API), or the system (``actor``
@@ -89,6 +100,16 @@ def receive_package(actor, *, agency, raw: bytes, source: str, size: int | None 
     prepared = pipeline.prepare(
         agency=agency, raw=raw, size=size, trusted=pipeline.trusted_certificates
     )
+    if (
+        peer is not None
+        and prepared.package is not None
+        and not peer.may_send_for(prepared.package.sender.organ_id)
+    ):
+        # A node sending for an agency it does not speak for: nothing is stored.
+        raise PermissionDenied(
+            _("This node may not send packages for %(organ_id)s.")
+            % {"organ_id": prepared.package.sender.organ_id}
+        )
     raw_name = ""
     files: list[str] = []
     if prepared.accepted:
@@ -174,7 +195,7 @@ def _status_row(
         response_for=response_for,
         description=description,
     )
-    return OutgoingStatus.objects.create(
+    row = OutgoingStatus.objects.create(
         agency=agency,
         package=package,
         status_code=code,
@@ -186,6 +207,30 @@ def _status_row(
         signed=signed,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    if row.recipient_organ_id:
+        # The outbox row, in the same transaction: the status is sent with the same
+        # guarantees as a document (outbox.py).
+        OutboxMessage.objects.create(
+            kind=OutboxKind.STATUS,
+            status=row,
+            agency=agency,
+            organ_id=row.recipient_organ_id,
+            document_id=row.document_id,
+            content=content,
+            sha256=row.sha256,
+        )
+        kick_on_commit()
+    return row
+
+
+def kick_on_commit() -> None:
+    """Ask the worker to deliver soon (``COQUAN_EXCHANGE_AUTOSEND``; off in tests)."""
+    from django.conf import settings
+
+    if getattr(settings, "COQUAN_EXCHANGE_AUTOSEND", not getattr(settings, "TESTING", False)):
+        from coquan.exchange.tasks import enqueue_delivery
+
+        transaction.on_commit(enqueue_delivery, robust=True)
 
 
 @action(RECEIVE, permission=require_receive)
@@ -249,6 +294,8 @@ def record_received_package(
                 pdf_signature_status=pdf.status if pdf else "",
                 pdf_signature_detail=pdf.as_dict() if pdf else None,
             )
+        if row.kind == PackageKind.STATUS:
+            apply_recipient_status(row, prepared.package)
         if row.kind == PackageKind.DOCUMENT:
             status = _status_row(
                 actor=actor,
@@ -286,7 +333,61 @@ def record_received_package(
             "status_sent": status.status_code if status else "",
         },
     )
+    crash_point("after_receive_before_commit")
     return Receipt(package=row, created=True, status=status)
+
+
+#: Order of the statuses on the sender's timeline: the latest shown is the highest rank, so
+#: a late or repeated status never moves a recipient backwards (02 refusal and 15/16 are final).
+STATUS_RANK = {"01": 1, "13": 2, "03": 3, "04": 4, "05": 5, "06": 6, "02": 7, "15": 8, "16": 8}
+
+
+def apply_recipient_status(row: ReceivedPackage, package: StatusPackage) -> RecipientStatus | None:
+    """Record a status received from a recipient on the sender's delivery (timeline).
+
+    Called in the receipt's transaction. The delivery is the one of the document
+    ``ResponseFor/DocumentId`` to the status's sender (the recall delivery for 15/16). A
+    status also proves the delivery arrived. An unknown document leaves the package stored
+    and visible, with no timeline row.
+    """
+    from coquan.documents.actions import record_delivery_state
+    from coquan.exchange.edxml.values import read_timestamp
+
+    code = row.status_code
+    kind = "recall" if code in ("15", "16") else "send"
+    message = (
+        OutboxMessage.objects.filter(
+            kind=OutboxKind.DELIVERY,
+            document_id=row.document_id,
+            organ_id=row.sender_organ_id,
+            delivery__kind=kind,
+        )
+        .select_related("delivery")
+        .first()
+    )
+    if message is None:
+        return None
+    delivery = message.delivery
+    reported = package.timestamp
+    if isinstance(reported, str):
+        reported = read_timestamp(reported) if reported else None
+    if reported is not None and not isinstance(reported, str) and timezone.is_naive(reported):
+        reported = timezone.make_aware(reported)
+    staff = package.staff_info.staff if package.staff_info else ""
+    status, created = RecipientStatus.objects.get_or_create(
+        delivery=delivery,
+        code=code,
+        defaults={
+            "rank": STATUS_RANK.get(code, 0),
+            "description": package.description[:500],
+            "reported_at": reported if not isinstance(reported, str) else None,
+            "staff": staff[:200],
+            "package": row,
+        },
+    )
+    if delivery.state != "delivered":
+        record_delivery_state(None, delivery=delivery, state="delivered")
+    return status if created else None
 
 
 def _redelivered(existing: ReceivedPackage) -> Receipt:
@@ -357,6 +458,204 @@ def refuse_package(actor, *, package: ReceivedPackage, reason: str) -> OutgoingS
     package.error_code = locked.error_code
     package.error_params = locked.error_params
     return status
+
+
+def _answer_to(package: ReceivedPackage):
+    from coquan.exchange.edxml.model import ResponseFor
+
+    return ResponseFor(
+        organ_id=package.sender_organ_id,
+        code=package.code_text,
+        promulgation_date=package.promulgation_date,
+        document_id=package.document_id,
+    )
+
+
+def report_progress(*, document, code: str) -> OutgoingStatus | None:
+    """Build status ``code`` (04, 05, 06) for the sender of an electronic incoming document.
+
+    Called by ``signals.incoming_changed`` inside the documents action's transaction (that
+    action's audit entry covers it). Each code is sent once, and never after a higher one.
+    """
+    package = (
+        ReceivedPackage.objects.select_for_update()
+        .filter(
+            agency_id=document.agency_id,
+            document_id=document.edxml_document_id,
+            kind=PackageKind.DOCUMENT,
+            business_doc_type=0,
+            state=PackageState.REGISTERED,
+        )
+        .first()
+    )
+    if package is None:
+        return None
+    sent = package.statuses.values_list("status_code", flat=True)
+    highest = max((STATUS_RANK.get(c, 0) for c in sent), default=0)
+    if STATUS_RANK.get(code, 0) <= highest:
+        return None
+    return _status_row(
+        actor=None,
+        agency=package.agency,
+        package=package,
+        code=code,
+        response_for=_answer_to(package),
+    )
+
+
+def _recall_target(package: ReceivedPackage) -> ReceivedPackage | None:
+    return (
+        ReceivedPackage.objects.accepted()
+        .filter(
+            agency=package.agency,
+            kind=PackageKind.DOCUMENT,
+            business_doc_type=0,
+            document_id=package.document_id,
+        )
+        .first()
+    )
+
+
+@action("exchange.package.recall", permission=require_package_clerk)
+def answer_recall(actor, *, package: ReceivedPackage, accept: bool, reason: str = ""):
+    """The receiving clerk answers a recall (BussinessDocType 1): accept (15) or refuse (16).
+
+    Who: a clerk or administrator of the recipient agency. Accepting marks the recalled
+    document's package ``recalled`` (its metadata and the recall's reason stay on both
+    packages) and sends 15; refusing needs a reason and sends 16. Only a recall in state
+    ``parsed`` can be answered, once.
+    """
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise ValidationError({"reason": _("Give the reason for refusing the recall.")})
+    if len(reason) > REASON_LIMIT:
+        raise ValidationError(
+            {
+                "reason": _("The reason may be at most %(limit)s characters.")
+                % {"limit": REASON_LIMIT}
+            }
+        )
+    locked = ReceivedPackage.objects.select_for_update().get(pk=package.pk)
+    if (
+        locked.state != PackageState.PARSED
+        or locked.kind != PackageKind.DOCUMENT
+        or locked.business_doc_type != 1
+    ):
+        raise ValidationError(
+            _("Only a recall that was received and not answered can be answered.")
+        )
+    target = _recall_target(locked)
+    header = locked.header or {}
+    recall_reason = ((header.get("business") or {}).get("doc_reason") or "")[:500]
+    if accept:
+        code = STATUS_RECALL_ACCEPTED
+        locked.state = PackageState.REGISTERED
+        locked.error_params = {"recall": "accepted"}
+        if target is not None:
+            ReceivedPackage.objects.filter(pk=target.pk).update(
+                state=PackageState.RECALLED,
+                error_params={"recall_reason": recall_reason, "recall_package": locked.pk},
+            )
+    else:
+        code = STATUS_RECALL_REFUSED
+        locked.state = PackageState.REFUSED
+        locked.error_params = {"recall": "refused", "reason": reason}
+    locked.save(update_fields=["state", "error_params"])
+    status = _status_row(
+        actor=actor,
+        agency=locked.agency,
+        package=locked,
+        code=code,
+        response_for=_answer_to(locked),
+        description=reason if not accept else "",
+    )
+    describe(
+        obj=locked,
+        agency=locked.agency,
+        summary=(
+            _("Recall of %(document)s answered: %(code)s")
+            % {"document": locked.document_id, "code": code}
+        )[:500],
+        before={"state": PackageState.PARSED},
+        after={
+            "state": locked.state,
+            "status_sent": code,
+            "recalled_package": target.pk if target else None,
+            "reason": reason,
+        },
+    )
+    package.state = locked.state
+    return status
+
+
+def _require_sender_clerk(actor, **kwargs) -> None:
+    from coquan.exchange.permissions import require_exchange_role
+
+    delivery = kwargs.get("delivery")
+    require_exchange_role(actor, delivery.document.agency if delivery is not None else None)
+
+
+@action("exchange.delivery.retry", permission=_require_sender_clerk)
+def retry_now(actor, *, delivery) -> OutboxMessage:
+    """Make a waiting delivery due now (the reconciliation page's "retry").
+
+    Who: a clerk or administrator of the issuing agency. Only a delivery still waiting
+    (its outbox message pending) can be retried; a failed one is re-sent with
+    ``documents.requeue_delivery``.
+    """
+    message = OutboxMessage.objects.select_for_update().filter(delivery=delivery).first()
+    if message is None or message.state != "pending":
+        raise ValidationError(_("Only a delivery that is waiting can be retried now."))
+    message.next_attempt_at = timezone.now()
+    message.save(update_fields=["next_attempt_at"])
+    describe(
+        obj=message,
+        agency=delivery.document.agency,
+        summary=(_("Delivery to %(name)s retried now") % {"name": delivery.name})[:500],
+        after={"attempts": message.attempts},
+    )
+    return message
+
+
+def _require_node(actor, **kwargs) -> None:
+    if actor is not None:
+        raise PermissionDenied(_("Only the system relays packages."))
+
+
+@action("exchange.hub.relay", permission=_require_node)
+def relay_package(actor, *, node, organ_id: str, prepared) -> tuple[OutboxMessage, bool]:
+    """Hub mode: queue a checked package for the node that serves ``organ_id``.
+
+    Who: the system, for a registered peer node (the inbox). The bytes are kept unchanged
+    (the sender's signature covers the whole package, so the hub records its passage in
+    this row and the audit entry rather than in a new ``TraceHeader``). Idempotent on
+    (recipient, SHA-256): a package relayed already returns the first row.
+    """
+    package = prepared.package
+    sender = package.sender.organ_id
+    if not node.may_send_for(sender):
+        raise PermissionDenied(
+            _("This node may not send packages for %(organ_id)s.") % {"organ_id": sender}
+        )
+    message, created = OutboxMessage.objects.get_or_create(
+        kind=OutboxKind.RELAY,
+        organ_id=organ_id,
+        sha256=prepared.sha256,
+        defaults={
+            "content": prepared.raw,
+            "document_id": package.document_id[:255],
+            "source_node": node,
+            "sender_organ_id": sender[:13],
+        },
+    )
+    describe(
+        obj=message,
+        summary=(f"{sender} → {organ_id}: {package.document_id}")[:500],
+        after={"created": created, "node": node.name, "sha256": prepared.sha256},
+    )
+    if created:
+        kick_on_commit()
+    return message, created
 
 
 def _files_of(package: ReceivedPackage) -> list:
@@ -541,10 +840,15 @@ def install_agency_key(actor, *, agency, private_key_pem: bytes, certificate_pem
 
 __all__ = [
     "Receipt",
+    "answer_recall",
+    "apply_recipient_status",
     "generate_agency_key",
     "install_agency_key",
     "receive_package",
     "record_received_package",
     "refuse_package",
     "register_package",
+    "relay_package",
+    "report_progress",
+    "retry_now",
 ]

@@ -6,3 +6,8 @@ class ExchangeConfig(AppConfig):
     name = "coquan.exchange"
     label = "exchange"
     verbose_name = _("Electronic document exchange")
+
+    def ready(self):
+        from coquan.exchange import signals
+
+        signals.connect()

@@ -21,6 +21,7 @@ class PackageState(models.TextChoices):
     PARSED = "parsed", pgettext_lazy("package state", "Received, to be registered")
     REGISTERED = "registered", pgettext_lazy("package state", "Registered")
     REFUSED = "refused", pgettext_lazy("package state", "Refused")
+    RECALLED = "recalled", pgettext_lazy("package state", "Recalled by the sender")
 
 
 class PackageKind(models.TextChoices):
@@ -44,3 +45,28 @@ class SignatureStatus(models.TextChoices):
     INVALID = "invalid", pgettext_lazy("signature", "Invalid signature")
     UNVERIFIABLE = "unverifiable", pgettext_lazy("signature", "Unverifiable signature")
     UNSIGNED = "unsigned", pgettext_lazy("signature", "Not signed")
+
+
+class Transport(models.TextChoices):
+    """How packages reach an agency (the directory's ``Route.transport``)."""
+
+    LOCAL = "local", _("Same deployment")
+    HTTP = "http", _("Another CoQuan node or hub (HTTP)")
+    HUB = "hub", _("Pull-style hub")
+
+
+class OutboxKind(models.TextChoices):
+    DELIVERY = "delivery", pgettext_lazy("outbox kind", "Document")
+    STATUS = "status", pgettext_lazy("outbox kind", "Status")
+    RELAY = "relay", pgettext_lazy("outbox kind", "Relayed by the hub")
+
+
+class OutboxState(models.TextChoices):
+    """Where an outgoing message is: ``pending`` (waiting for its next attempt),
+    ``sent`` (handed to a pull-style hub), ``delivered`` (the recipient's system accepted it)
+    or ``failed`` (undeliverable after the bounded retries; the reason is kept)."""
+
+    PENDING = "pending", pgettext_lazy("outbox state", "Waiting to be sent")
+    SENT = "sent", pgettext_lazy("outbox state", "Handed to the hub")
+    DELIVERED = "delivered", pgettext_lazy("outbox state", "Delivered")
+    FAILED = "failed", pgettext_lazy("outbox state", "Undeliverable")

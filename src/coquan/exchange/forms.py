@@ -154,3 +154,29 @@ class RegisterPackageForm(forms.Form):
         _styled(self)
         if "confirm_duplicate" in self.fields:
             self.fields["confirm_duplicate"].widget.attrs["class"] = "form-check-input"
+
+
+class RecallAnswerForm(forms.Form):
+    """The clerk's answer to a recall: accept (15) or refuse (16, with a reason)."""
+
+    decision = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("accept", _("Accept the recall")), ("refuse", _("Refuse the recall"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason for refusing the recall"),
+        max_length=400,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for refusing the recall."))
+        return data

@@ -20,7 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from coquan.exchange.choices import PackageKind, PackageSource, PackageState, SignatureStatus
+from coquan.exchange.choices import (
+    OutboxKind,
+    OutboxState,
+    PackageKind,
+    PackageSource,
+    PackageState,
+    SignatureStatus,
+    Transport,
+)
 from coquan.exchange.edxml.codes import BUSINESS_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from coquan.exchange.edxml.problems import PackageRefused, Problem
 from coquan.exchange.edxml.signing import PdfSignatureResult, SignatureResult, Signer
@@ -309,3 +317,220 @@ class OutgoingStatus(models.Model):
     @property
     def status_label(self) -> str:
         return str(STATUS_LABELS.get(self.status_code, self.status_code))
+
+
+class Route(models.Model):
+    """The directory: how to reach the agency with ``organ_id`` (standards §1.3 ``OrganId``).
+
+    ``local``: an agency of this deployment (the default when no route exists and the agency
+    is here); ``http``: POST to another CoQuan node or a hub at ``endpoint`` with ``token``;
+    ``hub``: a pull-style hub adapter. ``certificate_pem``: the agency's certificate, which
+    makes its signatures *valid* here. Imported from a CSV of agency codes.
+    """
+
+    organ_id = models.CharField(_("agency identifier"), max_length=13, unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    transport = models.CharField(_("transport"), max_length=10, choices=Transport.choices)
+    endpoint = models.URLField(_("endpoint"), max_length=300, blank=True)
+    token = models.CharField(_("credential sent"), max_length=200, blank=True)
+    certificate_pem = models.TextField(_("certificate (PEM)"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("route")
+        verbose_name_plural = _("directory of agencies")
+        ordering = ["organ_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(transport__in=Transport.values), name="exchange_route_transport"
+            ),
+            models.CheckConstraint(
+                condition=Q(transport="local") | ~Q(endpoint=""), name="exchange_route_endpoint"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organ_id} ({self.transport})"
+
+
+class PeerNode(models.Model):
+    """Another CoQuan node or hub allowed to POST packages here (per-node credentials).
+
+    The token is shown once when created and stored as its SHA-256. ``sender_organ_ids``:
+    the ``From`` identifiers it may send for, one per line (``*``: any, for a hub).
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    token_sha256 = models.CharField(_("credential (SHA-256)"), max_length=64, unique=True)
+    sender_organ_ids = models.TextField(_("agencies it sends for"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("peer node")
+        verbose_name_plural = _("peer nodes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def may_send_for(self, organ_id: str) -> bool:
+        allowed = {line.strip() for line in self.sender_organ_ids.splitlines() if line.strip()}
+        return "*" in allowed or organ_id in allowed
+
+
+class OutboxMessage(models.Model):
+    """One package to deliver to one recipient, with its attempts (the outbox).
+
+    The durable record of the intent is written with the business change: the documents
+    app's ``Delivery`` (at issue and recall) or an ``OutgoingStatus`` (by the receive
+    actions); the worker adopts deliveries into this table (one row each, unique) and
+    statuses get their row in the same transaction. The package bytes are built once, kept
+    with their SHA-256 and sent identically on every retry (the receiver's idempotence on
+    ``DocumentId`` makes a redelivery harmless).
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=OutboxKind.choices)
+    delivery = models.OneToOneField(
+        "documents.Delivery",
+        verbose_name=_("delivery"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outbox",
+    )
+    status = models.OneToOneField(
+        OutgoingStatus,
+        verbose_name=_("status"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outbox",
+    )
+    agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("sender"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organ_id = models.CharField(_("recipient identifier"), max_length=13)
+    document_id = models.CharField(_("document identifier"), max_length=255, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    lease_until = models.DateTimeField(_("taken by a worker until"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    transport = models.CharField(_("transport"), max_length=10, blank=True)
+    content = models.BinaryField(_("package"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # Hub mode: the node a relayed package came from, and its sender.
+    source_node = models.ForeignKey(
+        PeerNode,
+        verbose_name=_("from node"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sender_organ_id = models.CharField(_("sender identifier"), max_length=13, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outbox")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="delivery", delivery__isnull=False, status__isnull=True))
+                | Q(kind="status", status__isnull=False, delivery__isnull=True)
+                | Q(kind="relay", status__isnull=True, delivery__isnull=True),
+                name="exchange_outbox_one_source",
+            ),
+            models.UniqueConstraint(
+                fields=["organ_id", "sha256"],
+                condition=Q(kind="relay"),
+                name="exchange_one_relay_per_package",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="exchange_outbox_due"),
+            models.Index(fields=["document_id", "organ_id"], name="exchange_outbox_doc"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.document_id} → {self.organ_id}"
+
+
+class DeliveryAttempt(models.Model):
+    """One try to send an outbox message (evidence for the clerk and the fault checker)."""
+
+    message = models.ForeignKey(
+        OutboxMessage, verbose_name=_("message"), on_delete=models.CASCADE, related_name="tries"
+    )
+    number = models.PositiveIntegerField(_("attempt"))
+    transport = models.CharField(_("transport"), max_length=10)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    ok = models.BooleanField(_("succeeded"), null=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["message_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "number"], name="exchange_attempt_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id}#{self.number}"
+
+
+class RecipientStatus(models.Model):
+    """A status a recipient agency reported about a delivery (the sender's timeline).
+
+    One row per (delivery, code); the latest status shown is the one of highest rank
+    (``STATUS_RANK``), so a late or repeated status never moves it backwards.
+    """
+
+    delivery = models.ForeignKey(
+        "documents.Delivery",
+        verbose_name=_("delivery"),
+        on_delete=models.PROTECT,
+        related_name="recipient_statuses",
+    )
+    code = models.CharField(_("status code"), max_length=2)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    staff = models.CharField(_("reported by"), max_length=200, blank=True)
+    package = models.ForeignKey(
+        ReceivedPackage,
+        verbose_name=_("package"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("recipient status")
+        verbose_name_plural = _("recipient statuses")
+        ordering = ["delivery_id", "rank", "received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "code"], name="exchange_one_status_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.delivery_id}"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS.get(self.code, self.code))

@@ -228,10 +228,22 @@ def receipt_key(package, tree) -> str:
 
 def trusted_certificates(organ_id: str):
     """Certificates this deployment knows for ``organ_id``: its agencies' keys still valid."""
-    from coquan.exchange.models import AgencyKey
+    from cryptography import x509
+
+    from coquan.exchange.models import AgencyKey, Route
 
     keys = AgencyKey.objects.for_organ_id(organ_id).filter(not_after__gte=timezone.now())
-    return [key.certificate() for key in keys.only("certificate_pem")]
+    certificates = [key.certificate() for key in keys.only("certificate_pem")]
+    for pem in (
+        Route.objects.filter(organ_id=organ_id, active=True)
+        .exclude(certificate_pem="")
+        .values_list("certificate_pem", flat=True)
+    ):
+        try:
+            certificates.append(x509.load_pem_x509_certificate(pem.encode("ascii")))
+        except ValueError:
+            log.warning("directory certificate of %s cannot be read", organ_id)
+    return certificates
 
 
 def agency_organization(agency) -> Organization:

@@ -10,6 +10,9 @@ urlpatterns = [
     path("packages/<int:pk>/raw/", views.package_raw, name="package_raw"),
     path("packages/<int:pk>/refuse/", views.package_refuse, name="package_refuse"),
     path("packages/<int:pk>/register/", views.package_register, name="package_register"),
+    path("packages/<int:pk>/recall/", views.package_recall, name="package_recall"),
+    path("deliveries/", views.reconciliation, name="reconciliation"),
+    path("deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
     path(
         "packages/<int:pk>/files/<int:position>/",
         views.attachment_download,

@@ -24,6 +24,7 @@ from coquan.exchange.choices import PackageKind, PackageSource, PackageState
 from coquan.exchange.edxml.config import current_limits
 from coquan.exchange.forms import (
     PackageFilterForm,
+    RecallAnswerForm,
     RefuseForm,
     RegisterPackageForm,
     UploadForm,
@@ -165,10 +166,14 @@ def _incoming_document(request, package):
     )
 
 
-def _detail_context(request, package, refuse_form=None, register_form=None) -> dict:
+def _detail_context(
+    request, package, refuse_form=None, register_form=None, recall_form=None
+) -> dict:
     attachments = list(package.attachments.all())
     statuses = list(package.statuses.all())
-    can_refuse = package.state == PackageState.PARSED and package.kind == PackageKind.DOCUMENT
+    parsed_document = package.state == PackageState.PARSED and package.kind == PackageKind.DOCUMENT
+    is_recall = package.kind == PackageKind.DOCUMENT and package.business_doc_type == 1
+    can_refuse = parsed_document and not is_recall
     if register_form is None and _can_register(package):
         register_form = _register_form(package)
     return {
@@ -182,7 +187,18 @@ def _detail_context(request, package, refuse_form=None, register_form=None) -> d
         "refusal": package.refusal,
         "signature": package.signature,
         "refuse_form": refuse_form or (RefuseForm() if can_refuse else None),
+        "recall_form": recall_form
+        or (RecallAnswerForm() if parsed_document and is_recall else None),
+        "recalled_by": _recall_of(package),
     }
+
+
+def _recall_of(package):
+    """The recall package that recalled this document, when the clerk accepted one."""
+    if package.state != PackageState.RECALLED:
+        return None
+    recall_pk = (package.error_params or {}).get("recall_package")
+    return ReceivedPackage.objects.filter(pk=recall_pk, agency=package.agency).first()
 
 
 @login_required
@@ -291,3 +307,125 @@ def package_raw(request, pk: int):
     return _file_response(
         package.raw_file.name, f"{package.raw_sha256[:16]}.edxml", "application/xml"
     )
+
+
+@login_required
+@require_POST
+def package_recall(request, pk: int):
+    """Answer a recall: accept (15, the recalled document's package is marked recalled) or
+    refuse (16, with a reason)."""
+    package = get_visible_or_404(
+        ReceivedPackage.objects.select_related("agency"), request.user, pk=pk
+    )
+    form = RecallAnswerForm(request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            actions.answer_recall(
+                request.user, package=package, accept=accept, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The recall was accepted; the sender will be told.")
+                if accept
+                else _("The recall was refused; the sender will be told."),
+            )
+            return redirect("exchange:package_detail", pk=package.pk)
+    context = _detail_context(request, package, recall_form=form)
+    return render(request, "exchange/package_detail.html", context, status=400)
+
+
+# --- the sender's side ---------------------------------------------------------------------------
+
+STUCK_AFTER_MINUTES = 30
+
+
+def _reconciliation_rows(agency, problem: str):
+    """Deliveries of ``agency``'s documents that need the clerk: failed, stuck, refused."""
+    import datetime as dt
+
+    from django.db.models import Max, Q
+    from django.utils import timezone
+
+    from coquan.documents.models import Delivery
+
+    deliveries = (
+        Delivery.objects.filter(document__agency=agency)
+        .select_related("document", "outbox")
+        .annotate(top_rank=Max("recipient_statuses__rank"))
+    )
+    stuck_before = timezone.now() - dt.timedelta(minutes=STUCK_AFTER_MINUTES)
+    failed = Q(state="failed")
+    stuck = Q(state__in=["queued", "sent"], created_at__lt=stuck_before)
+    refused = Q(recipient_statuses__code__in=["02", "16"])
+    chosen = {"failed": failed, "stuck": stuck, "refused": refused}.get(
+        problem, failed | stuck | refused
+    )
+    return deliveries.filter(chosen).distinct().order_by("-updated_at", "-pk")
+
+
+@login_required
+def reconciliation(request):
+    """The clerk's reconciliation page: deliveries failed, stuck or refused, with actions."""
+    agency = scoped_agency(request)
+    require_exchange_role(request.user, agency)
+    problem = request.GET.get("problem", "")
+    rows = _reconciliation_rows(agency, problem)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    deliveries = list(page.object_list)
+    latest = _latest_statuses(deliveries)
+    for delivery in deliveries:
+        delivery.latest_status = latest.get(delivery.pk)
+    return render(
+        request,
+        "exchange/reconciliation.html",
+        {
+            "agency": agency,
+            "page": page,
+            "deliveries": deliveries,
+            "problem": problem,
+            "agency_query": _agency_query(request, agency),
+            "stuck_minutes": STUCK_AFTER_MINUTES,
+        },
+    )
+
+
+def _latest_statuses(deliveries) -> dict:
+    from coquan.exchange.models import RecipientStatus
+
+    latest: dict = {}
+    for status in RecipientStatus.objects.filter(delivery__in=deliveries).order_by(
+        "delivery_id", "rank", "received_at"
+    ):
+        latest[status.delivery_id] = status
+    return latest
+
+
+@login_required
+@require_POST
+def delivery_retry(request, pk: int):
+    """Retry a waiting delivery now, or send a failed one again (documents.requeue_delivery)."""
+    from coquan.documents.actions import requeue_delivery
+    from coquan.documents.models import Delivery
+
+    delivery = Delivery.objects.select_related("document__agency").filter(pk=pk).first()
+    if delivery is None or not has_role(request.user, delivery.document.agency, "clerk", "admin"):
+        raise Http404
+    try:
+        if delivery.state == "failed":
+            requeue_delivery(request.user, delivery=delivery)
+            messages.success(request, _("The delivery was queued again."))
+        else:
+            actions.retry_now(request.user, delivery=delivery)
+            messages.success(request, _("The delivery will be tried again now."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    actions.kick_on_commit()
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("exchange:reconciliation")

@@ -19,6 +19,7 @@ from coquan.documents.actions.chain import (
     review,
 )
 from coquan.documents.actions.common import DuplicateDocument, stores_files
+from coquan.documents.actions.delivery import record_delivery_state, requeue_delivery  # noqa: F401
 from coquan.documents.actions.drafting import create_draft, submit, update_draft, withdraw
 from coquan.documents.actions.handling import (
     add_attachment,

@@ -20,9 +20,11 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import BaseParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from coquan.api.errors import error_response
 from coquan.exchange import actions
@@ -34,7 +36,7 @@ from coquan.exchange.api.serializers import (
 )
 from coquan.exchange.choices import PackageSource
 from coquan.exchange.edxml.config import current_limits
-from coquan.exchange.models import ReceivedPackage
+from coquan.exchange.models import ReceivedPackage, Route
 from coquan.exchange.permissions import require_exchange_role
 from coquan.exchange.views import scoped_agency
 
@@ -174,3 +176,170 @@ class ReceivedPackageViewSet(
         return Response(
             body, status=status.HTTP_201_CREATED if receipt.created else status.HTTP_200_OK
         )
+
+
+def node_for(request):
+    """The peer node whose credential is in ``Authorization: Node <token>`` (or None)."""
+    import hashlib
+
+    from coquan.exchange.models import PeerNode
+
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme != "Node" or not token.strip():
+        return None
+    digest = hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
+    return PeerNode.objects.filter(token_sha256=digest, active=True).first()
+
+
+class InboxReceiptSerializer(serializers.Serializer):
+    package_id = serializers.IntegerField()
+    created = serializers.BooleanField()
+    state = serializers.CharField()
+    document_id = serializers.CharField()
+
+
+class InboxView(APIView):
+    """``POST /api/v1/exchange/inbox/``: another CoQuan node (or a hub) delivers a package.
+
+    No user session: the caller is a registered peer node (``PeerNode``), authenticated by
+    ``Authorization: Node <token>``; ``X-Recipient`` names the agency of this deployment the
+    package is for (an ``organ_id`` in its ``To`` list). The body is the signed edXML
+    package (``application/xml``). It runs ``receive_package`` as the system (source
+    ``http``): 201 new, 200 already received (idempotent on ``DocumentId`` and recipient),
+    400 refused (the same error body as ``/exchange/packages/``; a status 02 goes back),
+    401 without a valid node credential, 403 when the node may not send for the package's
+    sender, 404 when the recipient is not an agency of this deployment. In hub mode
+    (``COQUAN_EXCHANGE_HUB``) a package for an agency served by another node (directory)
+    is checked, kept and relayed to it through the outbox: 202 (200 when already relayed).
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    parser_classes = [RawPackageParser]
+
+    @extend_schema(
+        summary="Deliver a package from another node",
+        request={"application/xml": OpenApiTypes.BINARY},
+        parameters=[
+            OpenApiParameter("X-Recipient", OpenApiTypes.STR, OpenApiParameter.HEADER, True),
+            OpenApiParameter(
+                "Authorization",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                True,
+                description="Node <token> (the peer node's credential)",
+            ),
+        ],
+        responses={
+            201: InboxReceiptSerializer,
+            200: InboxReceiptSerializer,
+            400: OpenApiResponse(description="The package was refused (error body)."),
+            401: OpenApiResponse(description="No valid node credential."),
+            202: OpenApiResponse(description="Hub mode: queued for the recipient's node."),
+            403: OpenApiResponse(description="The node may not send for this sender."),
+            404: OpenApiResponse(description="The recipient is not an agency here."),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        from django.core.exceptions import PermissionDenied
+
+        from coquan.org.models import Agency
+
+        node = node_for(request)
+        if node is None:
+            return error_response(
+                "not_authenticated",
+                _("A valid node credential is required."),
+                http_status=status.HTTP_401_UNAUTHORIZED,
+            )
+        recipient = request.headers.get("X-Recipient", "")
+        agency = Agency.objects.filter(organ_id=recipient).first()
+        if (
+            agency is None
+            and hub_mode()
+            and Route.objects.filter(organ_id=recipient, active=True)
+            .exclude(transport="local")
+            .exists()
+        ):
+            return self._relay(request, node, recipient)
+        if agency is None:
+            return error_response(
+                "unknown_recipient",
+                _("The recipient is not an agency of this deployment."),
+                http_status=status.HTTP_404_NOT_FOUND,
+            )
+        limit = current_limits().max_package_bytes
+        data, size = _read_body(request, limit)
+        try:
+            receipt = actions.receive_package(
+                None, agency=agency, raw=data, source=PackageSource.HTTP, size=size, peer=node
+            )
+        except PermissionDenied as exc:
+            return error_response(
+                "permission_denied", str(exc), http_status=status.HTTP_403_FORBIDDEN
+            )
+        package = receipt.package
+        if not receipt.accepted:
+            refusal = receipt.refusal
+            return error_response(
+                refusal.code,
+                refusal.message,
+                details={
+                    "package_id": package.pk,
+                    "problems": [problem_data(p) for p in package.problem_list],
+                    "status_reason": refusal.status_reason if receipt.status else "",
+                },
+            )
+        body = InboxReceiptSerializer(
+            {
+                "package_id": package.pk,
+                "created": receipt.created,
+                "state": package.state,
+                "document_id": package.document_id,
+            }
+        ).data
+        return Response(
+            body, status=status.HTTP_201_CREATED if receipt.created else status.HTTP_200_OK
+        )
+
+    def _relay(self, request, node, recipient: str):
+        """Hub mode: check the package as a recipient would, then queue it for the node that
+        serves ``recipient`` (same outbox guarantees); 202, or 200 when already relayed."""
+        from types import SimpleNamespace
+
+        from django.core.exceptions import PermissionDenied
+
+        from coquan.exchange import pipeline
+
+        limit = current_limits().max_package_bytes
+        data, size = _read_body(request, limit)
+        prepared = pipeline.prepare(
+            agency=SimpleNamespace(organ_id=recipient),
+            raw=data,
+            size=size,
+            trusted=pipeline.trusted_certificates,
+        )
+        if not prepared.accepted:
+            refusal = prepared.refusal
+            return error_response(refusal.code, refusal.message, details={"relayed": False})
+        try:
+            message, created = actions.relay_package(
+                None, node=node, organ_id=recipient, prepared=prepared
+            )
+        except PermissionDenied as exc:
+            return error_response(
+                "permission_denied", str(exc), http_status=status.HTTP_403_FORBIDDEN
+            )
+        return Response(
+            {"relayed": True, "message_id": message.pk, "created": created},
+            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+        )
+
+
+def hub_mode() -> bool:
+    """``COQUAN_EXCHANGE_HUB``: this deployment relays packages for other nodes."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "COQUAN_EXCHANGE_HUB", False))

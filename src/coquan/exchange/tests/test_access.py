@@ -23,6 +23,25 @@ def received(world) -> None:
     world.objects["package"] = receipt.package
 
 
+def recall_received(world) -> None:
+    """A document received, then its recall (``BussinessDocType`` 1) from the same sender."""
+    from coquan.exchange.edxml import Business
+
+    received(world)
+    original = world.objects["package"]
+    recall = make_package(
+        recipients=(world.agency.organ_id,),
+        business=Business(
+            document_id=original.document_id, doc_type=1, doc_reason="Ban hành nhầm", paper=0
+        ),
+    )
+    receipt = receive_package(
+        None, agency=world.agency, raw=build_document_package(recall), source="local"
+    )
+    assert receipt.accepted, receipt.refusal
+    world.objects["package"] = receipt.package
+
+
 def _agency(world) -> str:
     return f"?agency={world.agency.pk}"
 
@@ -85,6 +104,20 @@ ENDPOINTS = [
         object_endpoint=True,
         setup=received,
         data=lambda w: {"document_type": _cong_van(w)},
+    ),
+    Endpoint(
+        "web-recall-answer",
+        lambda w: reverse("exchange:package_recall", args=[_package(w)]),
+        method="post",
+        roles=ROLES,
+        object_endpoint=True,
+        setup=recall_received,
+        data=lambda w: {"decision": "accept"},
+    ),
+    Endpoint(
+        "web-reconciliation",
+        lambda w: reverse("exchange:reconciliation") + _agency(w),
+        roles=ROLES,
     ),
     Endpoint(
         "api-list",

@@ -1,0 +1,414 @@
+"""The outbox: guaranteed delivery of documents and statuses (issue 5, part 4).
+
+Intent is written with the business change (a documents ``Delivery`` at issue/recall, an
+``OutgoingStatus`` by the receive actions); ``run_once`` (the worker: task
+``tasks.deliver_outbox``, command ``coquan exchange_deliver``) then
+
+1. adopts queued deliveries into ``OutboxMessage`` rows (one per delivery, unique);
+2. claims due messages: ``pending``, ``next_attempt_at`` passed, no live lease; rows are
+   locked with ``SKIP LOCKED`` on PostgreSQL, the lease and the attempt row are committed
+   before anything is sent (crash point ``after_commit_before_send``);
+3. builds the package once (kept with its SHA-256; every retry sends the same bytes),
+   signs it with the sender's active key, sends it through the recipient's transport;
+4. records the outcome (crash point ``after_send_before_ack`` is between 3 and 4):
+   delivered, or a retry after ``base × 2^(attempts-1)`` seconds (capped), or — after
+   ``max attempts`` or a permanent error — ``failed`` with the reason on the delivery,
+   shown on the sender's pages and the reconciliation page.
+
+A worker killed anywhere leaves a message whose lease runs out; it is then sent again and
+the receiver's idempotent receipt (``DocumentId`` + recipient) returns the first receipt.
+
+Settings: ``COQUAN_EXCHANGE_MAX_ATTEMPTS`` (8), ``COQUAN_EXCHANGE_RETRY_BASE_SECONDS`` (30),
+``COQUAN_EXCHANGE_RETRY_MAX_SECONDS`` (21600), ``COQUAN_EXCHANGE_LEASE_SECONDS`` (300).
+Fault injection (tests only): ``COQUAN_EXCHANGE_CRASH_AT`` names a point and
+``COQUAN_EXCHANGE_CRASH_RATE`` (0–1, default 1) the chance to ``kill -9`` the process there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import random
+import signal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from coquan.exchange.choices import OutboxKind, OutboxState
+from coquan.exchange.models import DeliveryAttempt, OutboxMessage
+
+log = logging.getLogger("coquan.exchange.outbox")
+
+CRASH_POINTS = ("after_commit_before_send", "after_send_before_ack", "after_receive_before_commit")
+
+
+class DeliveryError(Exception):
+    """A failed attempt; ``permanent`` errors fail the message without more retries."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "COQUAN_EXCHANGE_MAX_ATTEMPTS", 8))
+
+
+def retry_base() -> float:
+    return float(getattr(settings, "COQUAN_EXCHANGE_RETRY_BASE_SECONDS", 30))
+
+
+def retry_max() -> float:
+    return float(getattr(settings, "COQUAN_EXCHANGE_RETRY_MAX_SECONDS", 6 * 3600))
+
+
+def lease_seconds() -> float:
+    return float(getattr(settings, "COQUAN_EXCHANGE_LEASE_SECONDS", 300))
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Delay before the next attempt after ``attempts`` failed ones (exponential, capped)."""
+    return dt.timedelta(seconds=min(retry_max(), retry_base() * 2 ** max(0, attempts - 1)))
+
+
+def crash_point(name: str) -> None:
+    """``kill -9`` this process at ``name`` when the fault-injection variable says so."""
+    if os.environ.get("COQUAN_EXCHANGE_CRASH_AT") != name:
+        return
+    rate = float(os.environ.get("COQUAN_EXCHANGE_CRASH_RATE", "1"))
+    if random.random() < rate:  # noqa: S311 (fault injection, not security)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+# --- identifiers and packages --------------------------------------------------------------------
+
+
+def document_id_of(document) -> str:
+    """``OrganId,yyyy/MM/dd,Number/Notation`` of an issued outgoing document (§1.3)."""
+    return (
+        f"{document.agency.organ_id},{document.issued_date:%Y/%m/%d},"
+        f"{document.code_number}/{document.code_notation}"
+    )
+
+
+def _recipient_org(delivery):
+    from coquan.exchange.edxml.model import Organization
+
+    if delivery.recipient_agency_id:
+        from coquan.exchange.pipeline import agency_organization
+
+        return agency_organization(delivery.recipient_agency)
+    return Organization(organ_id=delivery.organ_id, organ_name=delivery.name)
+
+
+def build_delivery_package(delivery) -> bytes:
+    """The signed edXML package of a delivery: the document (new) or its recall (type 1)."""
+    from coquan.documents import files as file_store
+    from coquan.documents.choices import DeliveryKind, OutgoingFileKind
+    from coquan.documents.models import OutgoingFile
+    from coquan.exchange.edxml import build_document_package
+    from coquan.exchange.edxml.codes import BUSINESS_RECALL
+    from coquan.exchange.edxml.model import (
+        Attachment,
+        Business,
+        Code,
+        DocumentPackage,
+        DocumentType,
+        OtherInfo,
+        PromulgationInfo,
+        SignerInfo,
+        StaffInfo,
+        TraceHeader,
+    )
+    from coquan.exchange.models import AgencyKey
+    from coquan.exchange.pipeline import SYSTEM_STAFF, agency_organization
+
+    document = delivery.document
+    agency = document.agency
+    key = AgencyKey.objects.active().filter(agency=agency).first()
+    if key is None:
+        raise DeliveryError(
+            f"agency {agency.organ_id} has no active signing key (coquan exchange_generate_key)"
+        )
+    recipients = [
+        _recipient_org(d)
+        for d in document.deliveries.filter(kind=DeliveryKind.SEND).select_related(
+            "recipient_agency__parent"
+        )
+    ] or [_recipient_org(delivery)]
+    attachments = []
+    if delivery.kind == DeliveryKind.SEND:
+        files = (
+            OutgoingFile.objects.filter(document=document, replaced_by__isnull=True)
+            .exclude(kind=OutgoingFileKind.OPINION)
+            .order_by("kind", "uploaded_at", "pk")
+        )
+        for position, stored in enumerate(files, start=1):
+            attachments.append(
+                Attachment(
+                    content_id=f"file{position}",
+                    attachment_name=stored.original_name[:250],
+                    description=stored.get_kind_display()[:500],
+                    content_type=stored.mime_type,
+                    data=file_store.read_bytes(stored.file.name),
+                )
+            )
+    now = timezone.localtime().replace(tzinfo=None, microsecond=0)
+    document_id = document_id_of(document)
+    business = None
+    if delivery.kind == DeliveryKind.RECALL:
+        business = Business(
+            document_id=document_id,
+            doc_type=BUSINESS_RECALL,
+            doc_reason=(document.recall_reason or "")[:500],
+            paper=0,
+            staff_info=StaffInfo(staff=SYSTEM_STAFF),
+        )
+    package = DocumentPackage(
+        sender=agency_organization(agency),
+        recipients=recipients,
+        document_id=document_id,
+        code=Code(code_number=document.code_number, code_notation=document.code_notation),
+        promulgation_info=PromulgationInfo(
+            place=document.place or "", promulgation_date=document.issued_date
+        ),
+        document_type=DocumentType(
+            type=1, type_detail=None, type_name=document.document_type.name[:100]
+        ),
+        subject=document.subject,
+        content=(document.description or "")[:500],
+        signer_info=SignerInfo(
+            competence=document.signer_competence or "",
+            position=document.signer_position or "",
+            full_name=document.signer_name or "",
+        ),
+        due_date=document.due_date,
+        other_info=OtherInfo(
+            priority=document.urgency if document.urgency in range(5) else 0,
+            promulgation_amount=getattr(document, "copies", None),
+            page_amount=document.page_count,
+        ),
+        trace_headers=[TraceHeader(organ_id=agency.organ_id, timestamp=now)],
+        business=business,
+        attachments=attachments,
+    )
+    return build_document_package(package, signer=key.signer())
+
+
+# --- the worker ----------------------------------------------------------------------------------
+
+
+def adopt_deliveries(limit: int = 500) -> int:
+    """Give each queued delivery its outbox row; a re-queued failed one starts again."""
+    from coquan.documents.choices import DeliveryState
+    from coquan.documents.models import Delivery
+
+    adopted = 0
+    fresh = (
+        Delivery.objects.filter(state=DeliveryState.QUEUED, outbox__isnull=True)
+        .select_related("document__agency")
+        .order_by("pk")[:limit]
+    )
+    rows = [
+        OutboxMessage(
+            kind=OutboxKind.DELIVERY,
+            delivery=delivery,
+            agency=delivery.document.agency,
+            organ_id=delivery.organ_id,
+            document_id=document_id_of(delivery.document),
+        )
+        for delivery in fresh
+    ]
+    if rows:
+        adopted += len(OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True))
+    # A clerk re-queued a failed delivery (documents.requeue_delivery): try again.
+    adopted += OutboxMessage.objects.filter(
+        kind=OutboxKind.DELIVERY,
+        state=OutboxState.FAILED,
+        delivery__state=DeliveryState.QUEUED,
+    ).update(
+        state=OutboxState.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        lease_until=None,
+        last_error="",
+    )
+    return adopted
+
+
+def due(now=None):
+    now = now or timezone.now()
+    return OutboxMessage.objects.filter(state=OutboxState.PENDING, next_attempt_at__lte=now).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+
+
+def claim(limit: int = 20) -> list[int]:
+    """Take up to ``limit`` due messages for this worker (lease + attempt row, committed)."""
+    now = timezone.now()
+    with transaction.atomic():
+        query = due(now).order_by("next_attempt_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            query = query.select_for_update(skip_locked=True)
+        messages = list(query[:limit])
+        for message in messages:
+            message.attempts += 1
+            message.lease_until = now + dt.timedelta(seconds=lease_seconds())
+            message.save(update_fields=["attempts", "lease_until"])
+            DeliveryAttempt.objects.create(
+                message=message,
+                number=DeliveryAttempt.objects.filter(message=message).count() + 1,
+                transport=message.transport or "",
+                started_at=now,
+            )
+    return [message.pk for message in messages]
+
+
+def ensure_content(message: OutboxMessage) -> bytes:
+    """The bytes to send: built and stored once (same bytes on every retry)."""
+    if message.content:
+        return bytes(message.content)
+    if message.kind == OutboxKind.STATUS:
+        content = bytes(message.status.content)
+    else:
+        content = build_delivery_package(message.delivery)
+    sha = hashlib.sha256(content).hexdigest()
+    OutboxMessage.objects.filter(pk=message.pk, content__isnull=True).update(
+        content=content, sha256=sha
+    )
+    message.refresh_from_db(fields=["content", "sha256"])
+    return bytes(message.content)
+
+
+def process(message_id: int) -> str:
+    """Send one claimed message and record the outcome; returns the new state."""
+    from coquan.exchange import transports
+
+    message = OutboxMessage.objects.select_related(
+        "delivery__document__agency", "delivery__recipient_agency", "status", "agency"
+    ).get(pk=message_id)
+    if message.state != OutboxState.PENDING:
+        return message.state
+    crash_point("after_commit_before_send")
+    try:
+        content = ensure_content(message)
+        transport = transports.for_organ_id(message.organ_id)
+        message.transport = transport.name
+        outcome = transport.send(message, content)
+    except DeliveryError as exc:
+        return _failed_attempt(message, str(exc), permanent=exc.permanent)
+    except Exception as exc:  # a bug or an unexpected library error: retry, keep the reason
+        log.exception("outbox message %s failed", message.pk)
+        return _failed_attempt(message, f"{type(exc).__name__}: {exc}")
+    crash_point("after_send_before_ack")
+    return _acknowledged(message, outcome)
+
+
+def _finish_attempt(message, *, ok: bool, error: str = "") -> None:
+    latest = DeliveryAttempt.objects.filter(message=message).order_by("-number").first()
+    if latest is not None and latest.finished_at is None:
+        latest.finished_at = timezone.now()
+        latest.ok = ok
+        latest.error = error[:2000]
+        latest.transport = message.transport or ""
+        latest.save(update_fields=["finished_at", "ok", "error", "transport"])
+
+
+def _acknowledged(message, outcome) -> str:
+    from coquan.documents.actions import record_delivery_state
+
+    state = OutboxState.SENT if outcome.state == "sent" else OutboxState.DELIVERED
+    with transaction.atomic():
+        locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        if locked.state == OutboxState.DELIVERED:
+            return locked.state
+        locked.state = state
+        locked.transport = message.transport
+        locked.lease_until = None
+        locked.delivered_at = timezone.now()
+        locked.last_error = outcome.note[:2000]
+        locked.save(
+            update_fields=["state", "transport", "lease_until", "delivered_at", "last_error"]
+        )
+        message.transport = locked.transport
+        _finish_attempt(message, ok=True, error=outcome.note)
+        if locked.kind == OutboxKind.DELIVERY:
+            record_delivery_state(
+                None,
+                delivery=locked.delivery,
+                state="sent" if state == OutboxState.SENT else "delivered",
+                attempts=locked.attempts,
+                error=outcome.note,
+            )
+    return state
+
+
+def _failed_attempt(message, error: str, *, permanent: bool = False) -> str:
+    from coquan.documents.actions import record_delivery_state
+
+    now = timezone.now()
+    with transaction.atomic():
+        locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        if locked.state != OutboxState.PENDING:
+            return locked.state
+        final = permanent or locked.attempts >= max_attempts()
+        locked.state = OutboxState.FAILED if final else OutboxState.PENDING
+        locked.next_attempt_at = now + backoff(locked.attempts)
+        locked.lease_until = None
+        locked.last_error = error[:2000]
+        locked.transport = message.transport or locked.transport
+        locked.save(
+            update_fields=["state", "next_attempt_at", "lease_until", "last_error", "transport"]
+        )
+        _finish_attempt(message, ok=False, error=error)
+        if locked.kind == OutboxKind.DELIVERY:
+            record_delivery_state(
+                None,
+                delivery=locked.delivery,
+                state="failed" if final else "queued",
+                attempts=locked.attempts,
+                error=error[:2000],
+            )
+    return locked.state
+
+
+def run_once(limit: int = 20) -> dict:
+    """One round: adopt, claim, send. Returns counts by resulting state."""
+    adopt_deliveries()
+    counts: dict[str, int] = {}
+    for message_id in claim(limit):
+        state = process(message_id)
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def run_until_idle(*, limit: int = 20, max_rounds: int = 1000) -> dict:
+    """Rounds until nothing is due (messages waiting for a later retry stay pending)."""
+    totals: dict[str, int] = {}
+    for _round in range(max_rounds):
+        counts = run_once(limit)
+        if not counts:
+            break
+        for state, count in counts.items():
+            totals[state] = totals.get(state, 0) + count
+    return totals
+
+
+def next_due_at():
+    """When the next pending message becomes due (None when nothing waits)."""
+    row = (
+        OutboxMessage.objects.filter(state=OutboxState.PENDING)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", "lease_until")
+        .first()
+    )
+    if row is None:
+        return None
+    return max(value for value in row if value is not None)

@@ -1,0 +1,59 @@
+"""Guaranteed exchange in a real browser: the receiving clerk accepts a recall (15) on the
+recall package's page, and the sender's clerk sees each recipient's statuses on the issued
+document and the reconciliation page. Accessibility is checked on each page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from coquan.core.testing.browser import assert_accessible, login
+from coquan.core.testing.factories import make_member
+from coquan.documents import actions as documents
+from coquan.documents.tests.conftest import ensure_reference_data, make_dept
+from coquan.exchange import outbox
+from coquan.exchange.actions import install_agency_key
+from coquan.exchange.models import ReceivedPackage
+from coquan.exchange.tests.helpers import key_pair
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world():
+    ensure_reference_data()
+    dept = make_dept()
+    for agency in (dept.agency, dept.partner):
+        key_pem, cert_pem = key_pair(agency.organ_id)
+        install_agency_key(None, agency=agency, private_key_pem=key_pem, certificate_pem=cert_pem)
+    make_member(dept.partner, "clerk", username="vt_stc", full_name="Phan Văn Thư")
+    document = dept.advance(dept.draft(subject="V/v kế hoạch chuyển đổi số"), "issued")
+    outbox.run_until_idle()
+    documents.recall(dept.clerk, document=document, reason="Ban hành nhầm")
+    outbox.run_until_idle()
+    return dept, document
+
+
+def test_recall_accepted_by_the_receiver_shows_on_the_sender(page, live_server, world):
+    dept, document = world
+    recall = ReceivedPackage.objects.get(agency=dept.partner, business_doc_type=1)
+    login(page, live_server, "vt_stc")
+    page.goto(f"{live_server.url}/exchange/packages/{recall.pk}/")
+    expect(page.get_by_role("heading", name="Cơ quan gửi thu hồi văn bản này")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Đồng ý thu hồi").check()
+    page.get_by_role("button", name="Gửi trả lời").click()
+    expect(page.get_by_text("Đã đồng ý thu hồi; nơi gửi sẽ được báo.")).to_be_visible()
+
+    outbox.run_until_idle()  # the worker sends the status 15 back
+    page.context.clear_cookies()
+    login(page, live_server, dept.clerk.username)
+    page.goto(f"{live_server.url}/documents/outgoing/{document.pk}/")
+    recipients = page.get_by_test_id("exchange-recipients")
+    expect(recipients).to_contain_text("Sở Tài chính")
+    expect(recipients).to_contain_text("Đã đến")  # 01 on the document's delivery
+    expect(recipients).to_contain_text("15")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/exchange/deliveries/")
+    expect(page.get_by_test_id("reconciliation-empty")).to_be_visible()
+    assert_accessible(page)
