@@ -179,6 +179,9 @@ STORAGES = {
 }
 # Upload size limit (bytes) for any single uploaded file, checked by forms and the API.
 COQUAN_MAX_UPLOAD_BYTES = env_int("COQUAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Text of PDF attachments kept for search: at most this many characters and pages.
+COQUAN_ATTACHMENT_TEXT_MAX_CHARS = env_int("COQUAN_ATTACHMENT_TEXT_MAX_CHARS", 200_000)
+COQUAN_ATTACHMENT_TEXT_MAX_PAGES = env_int("COQUAN_ATTACHMENT_TEXT_MAX_PAGES", 300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
