@@ -79,9 +79,12 @@ def test_the_hot_leader_has_the_big_inbox_and_it_works(generated, client):
     response = client.get(reverse("documents:incoming_list") + "?queue=to_assign")
     assert response.status_code == 200
     count = dict((tab.key, n) for tab, n in response.context["tabs"])["to_assign"]
-    assert count == IncomingDocument.objects.filter(
-        presented_to=leader, status=IncomingStatus.PRESENTED
-    ).count()
+    assert (
+        count
+        == IncomingDocument.objects.filter(
+            presented_to=leader, status=IncomingStatus.PRESENTED
+        ).count()
+    )
     assert count > 0
 
 
