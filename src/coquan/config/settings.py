@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "coquan.exchange",
     "coquan.onestop",
     "coquan.search",
+    "coquan.notifications",
     "coquan.web",
     "coquan.api",
     "django.contrib.admin",
@@ -272,6 +273,10 @@ EMAIL_HOST_USER = env_str("COQUAN_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("COQUAN_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("COQUAN_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("COQUAN_EMAIL_FROM", "coquan@localhost")
+# Notifications are also e-mailed to people with an address (coquan.notifications).
+COQUAN_EMAIL_NOTIFICATIONS = env_bool("COQUAN_EMAIL_NOTIFICATIONS", False)
+# Incoming documents: remind the handlers this many days before the deadline.
+COQUAN_DUE_SOON_DAYS = env_int("COQUAN_DUE_SOON_DAYS", 2)
 
 # --- Background tasks --------------------------------------------------------------------------
 TASKS = {
