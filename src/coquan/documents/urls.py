@@ -7,6 +7,7 @@ from coquan.documents import (
     register_views,
     series_views,
     step_views,
+    type_views,
     views,
 )
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="documents:incoming_list"), name="index"),
     path("incoming/", views.incoming_list, name="incoming_list"),
     path("incoming/new/", views.incoming_create, name="incoming_create"),
+    path("types/", type_views.document_types, name="document_types"),
     path("incoming/report/", register_views.handling_report, name="handling_report"),
     path("incoming/books/<slug:kind>/", register_views.incoming_register, name="incoming_register"),
     path("incoming/<int:pk>/", views.incoming_detail, name="incoming_detail"),

@@ -124,6 +124,7 @@ def incoming_list(request):
         "soon_until": due_soon_until(today),
         "can_register": can_register(user, agency),
         "can_read_registers": has_role(user, agency, "clerk", "leader", "admin"),
+        "can_manage_types": has_role(user, agency, "admin"),
     }
     return render(request, "documents/incoming_list.html", context)
 

@@ -156,6 +156,18 @@ REGISTERS = [
         roles=("clerk",),
     ),
     Endpoint(
+        "web-document-types",
+        lambda w: reverse("documents:document_types") + _agency(w),
+        roles=("admin",),
+    ),
+    Endpoint(
+        "web-document-type-save",
+        lambda w: reverse("documents:document_types") + _agency(w),
+        method="post",
+        roles=("admin",),
+        data=lambda w: {"name": "Phiếu chuyển", "abbreviation": "PC", "is_active": "on"},
+    ),
+    Endpoint(
         "api-register-book",
         lambda w: "/api/v1/incoming-registers/register/" + _agency(w),
         roles=("clerk",),
@@ -481,6 +493,7 @@ def test_every_route_of_the_app_is_in_the_matrix():
             "incoming_step",
             "incoming_register",
             "handling_report",
+            "document_types",
         }
         | ROUTE_NAMES
     )
