@@ -312,6 +312,12 @@ def measure(user, agency, rounds: int) -> dict:
             "queries": executed.count,
             "total": expected[1],
         }
+        t = timings
+        print(
+            f"  {name}: floor p95 {_percentile(t['floor'], 0.95):.1f} ms, ORM p95 "
+            f"{_percentile(t['orm'], 0.95):.1f} ms, page p95 {_percentile(t['page'], 0.95):.1f} ms",
+            flush=True,
+        )
     return results
 
 
