@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("coquan.exchange.api.urls")),
     path("", include("coquan.onestop.api.urls")),
     path("", include("coquan.search.api.urls")),
+    path("", include("coquan.notifications.api.urls")),
 ]

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "coquan.exchange",
     "coquan.onestop",
     "coquan.search",
+    "coquan.notifications",
     "coquan.web",
     "coquan.api",
     "django.contrib.admin",
@@ -179,6 +180,9 @@ STORAGES = {
 }
 # Upload size limit (bytes) for any single uploaded file, checked by forms and the API.
 COQUAN_MAX_UPLOAD_BYTES = env_int("COQUAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Text of PDF attachments kept for search: at most this many characters and pages.
+COQUAN_ATTACHMENT_TEXT_MAX_CHARS = env_int("COQUAN_ATTACHMENT_TEXT_MAX_CHARS", 200_000)
+COQUAN_ATTACHMENT_TEXT_MAX_PAGES = env_int("COQUAN_ATTACHMENT_TEXT_MAX_PAGES", 300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -269,6 +273,10 @@ EMAIL_HOST_USER = env_str("COQUAN_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("COQUAN_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("COQUAN_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("COQUAN_EMAIL_FROM", "coquan@localhost")
+# Notifications are also e-mailed to people with an address (coquan.notifications).
+COQUAN_EMAIL_NOTIFICATIONS = env_bool("COQUAN_EMAIL_NOTIFICATIONS", False)
+# Incoming documents: remind the handlers this many days before the deadline.
+COQUAN_DUE_SOON_DAYS = env_int("COQUAN_DUE_SOON_DAYS", 2)
 
 # --- Background tasks --------------------------------------------------------------------------
 TASKS = {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("exchange/", include("coquan.exchange.urls")),
     path("onestop/", include("coquan.onestop.urls")),
     path("search/", include("coquan.search.urls")),
+    path("notifications/", include("coquan.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("coquan.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -7,6 +7,8 @@ the same SQL query as ``visible_to``; none loads rows into Python.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -37,6 +39,11 @@ def _date_widget():
     return forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
 
 
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in the current time zone (aware)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
 def due_soon_until(today=None):
     """The last day counted as "due soon": three working days from today."""
     from coquan.workdays.calendar import add_working_days_to_date
@@ -57,14 +64,14 @@ class IncomingFilter(django_filters.FilterSet):
     )
     arrived_from = django_filters.DateFilter(
         field_name="arrival_date",
-        lookup_expr="date__gte",
+        method="filter_arrived_from",
         label=_("Arrived from"),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=_date_widget(),
     )
     arrived_to = django_filters.DateFilter(
         field_name="arrival_date",
-        lookup_expr="date__lte",
+        method="filter_arrived_to",
         label=_("Arrived until"),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=_date_widget(),
@@ -107,6 +114,14 @@ class IncomingFilter(django_filters.FilterSet):
             | Q(code_number=value)
             | Q(issuer_name__icontains=value)
         )
+
+    # Arrival dates compare with the local day's bounds, not ``arrival_date::date``: a range
+    # on the column itself can use the (agency, arrival_date) index.
+    def filter_arrived_from(self, queryset, name, value):
+        return queryset.filter(arrival_date__gte=day_start(value))
+
+    def filter_arrived_to(self, queryset, name, value):
+        return queryset.filter(arrival_date__lt=day_start(value + dt.timedelta(days=1)))
 
     def filter_due(self, queryset, name, value):
         today = timezone.localdate()

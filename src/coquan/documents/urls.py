@@ -1,13 +1,24 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from coquan.documents import outgoing_step_views, outgoing_views, series_views, step_views, views
+from coquan.documents import (
+    outgoing_step_views,
+    outgoing_views,
+    register_views,
+    series_views,
+    step_views,
+    type_views,
+    views,
+)
 
 app_name = "documents"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="documents:incoming_list"), name="index"),
     path("incoming/", views.incoming_list, name="incoming_list"),
     path("incoming/new/", views.incoming_create, name="incoming_create"),
+    path("types/", type_views.document_types, name="document_types"),
+    path("incoming/report/", register_views.handling_report, name="handling_report"),
+    path("incoming/books/<slug:kind>/", register_views.incoming_register, name="incoming_register"),
     path("incoming/<int:pk>/", views.incoming_detail, name="incoming_detail"),
     path(
         "incoming/<int:pk>/files/<int:attachment_pk>/",

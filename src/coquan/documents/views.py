@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coquan.core.access import get_visible_or_404, member_agencies, roles_in
+from coquan.core.access import get_visible_or_404, has_role, member_agencies, roles_in
 from coquan.documents import actions, queues, workflow
 from coquan.documents.filtersets import IncomingFilter, due_soon_until
 from coquan.documents.forms import RegisterForm
@@ -123,6 +123,8 @@ def incoming_list(request):
         "today": today,
         "soon_until": due_soon_until(today),
         "can_register": can_register(user, agency),
+        "can_read_registers": has_role(user, agency, "clerk", "leader", "admin"),
+        "can_manage_types": has_role(user, agency, "admin"),
     }
     return render(request, "documents/incoming_list.html", context)
 

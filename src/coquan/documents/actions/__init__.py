@@ -36,6 +36,7 @@ from coquan.documents.actions.register import find_duplicates, register_incoming
 from coquan.documents.actions.revising import create_revision
 from coquan.documents.actions.routing import assign, present
 from coquan.documents.actions.series import save_series
+from coquan.documents.actions.types import save_document_type
 
 __all__ = [
     "DuplicateDocument",
@@ -60,6 +61,7 @@ __all__ = [
     "request_opinions",
     "return_document",
     "review",
+    "save_document_type",
     "save_series",
     "sign",
     "start_handling",

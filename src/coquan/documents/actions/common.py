@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from coquan.documents import files as file_store
 from coquan.documents.models import Attachment, HandlingStep, IncomingDocument, SecrecyGrant
 from coquan.documents.permissions import DocumentAccess
+from coquan.documents.text_extraction import queue_extraction
 
 
 class DuplicateDocument(ValidationError):
@@ -71,9 +72,11 @@ def store_files(document, uploads, actor, *, step=None) -> list[Attachment]:
     for upload in uploads:
         file_type = file_store.check_upload(upload)
         fields = file_store.store(upload, agency_id=document.agency_id, file_type=file_type)
-        stored.append(
-            Attachment.objects.create(document=document, step=step, uploaded_by=actor, **fields)
+        attachment = Attachment.objects.create(
+            document=document, step=step, uploaded_by=actor, **fields
         )
+        queue_extraction(attachment)
+        stored.append(attachment)
     return stored
 
 

@@ -19,6 +19,7 @@ from coquan.documents.actions.common import (
 )
 from coquan.documents.choices import StepKind
 from coquan.documents.models import Attachment, HandlingStep, IncomingDocument
+from coquan.documents.text_extraction import queue_extraction
 
 # --- Handling ------------------------------------------------------------------------------------
 
@@ -103,6 +104,7 @@ def add_attachment(actor, *, document, file, replaces=None) -> Attachment:
         replaces=replaces,
         **fields,
     )
+    queue_extraction(attachment)
     describe(
         obj=document,
         summary=_("File added: %(name)s") % {"name": attachment.original_name},

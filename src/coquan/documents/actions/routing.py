@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from coquan.core.access import roles_in
 from coquan.core.actions import action, describe
-from coquan.documents import workflow
+from coquan.documents import reminders, workflow
 from coquan.documents.actions.common import add_step, grant, is_active_member, lock, permission
 from coquan.documents.choices import AssignmentRole, StepKind
 from coquan.documents.models import IncomingDocument
@@ -193,25 +193,29 @@ def assign(
     rows += [(t, AssignmentRole.CO_HANDLER, own or deadline) for t, own in co]
     rows += [(t, AssignmentRole.FOR_INFO, None) for t, _d in info]
     names = []
+    new_steps = []
     for target, role, target_deadline in rows:
         key = (type(target).__name__, target.pk)
         if role != AssignmentRole.LEAD and key in seen:
             continue
         seen.add(key)
         is_unit = type(target).__name__ == "Unit"
-        add_step(
-            document,
-            actor,
-            StepKind.ASSIGNED,
-            role=role,
-            unit=target if is_unit else None,
-            user=None if is_unit else target,
-            deadline=target_deadline,
-            text=instruction,
+        new_steps.append(
+            add_step(
+                document,
+                actor,
+                StepKind.ASSIGNED,
+                role=role,
+                unit=target if is_unit else None,
+                user=None if is_unit else target,
+                deadline=target_deadline,
+                text=instruction,
+            )
         )
         if not is_unit:
             grant(document, target, actor)
         names.append(f"{role}:{target}")
+    reminders.assignment_made(document, new_steps)
     describe(
         obj=document,
         summary=_("Assigned: %(targets)s") % {"targets": ", ".join(names)[:400]},

@@ -73,7 +73,8 @@ class StoredFile(models.Model):
 class Attachment(StoredFile):
     """One stored file of an incoming document, immutable once written (see ``StoredFile``).
 
-    Opinion files point to their handling step.
+    Opinion files point to their handling step. ``text`` is derived data (the text layer
+    of a PDF, written by ``text_extraction`` with a queryset update; the file never changes).
     """
 
     document = models.ForeignKey(
@@ -98,6 +99,14 @@ class Attachment(StoredFile):
         blank=True,
         on_delete=models.PROTECT,
         related_name="replaced_by",
+    )
+
+    text = models.TextField(
+        _("extracted text"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Text of a PDF with a text layer, read in the background for search."),
     )
 
     objects = StoredFileQuerySet.as_manager()

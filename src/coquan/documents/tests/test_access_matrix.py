@@ -141,6 +141,53 @@ def _agency(world) -> str:
     return f"?agency={world.agency.pk}"
 
 
+def _book(kind: str, extra: str = "") -> callable:
+    return lambda w: reverse("documents:incoming_register", args=[kind]) + _agency(w) + extra
+
+
+REGISTERS = [
+    Endpoint("web-register-book", _book("register"), roles=("clerk",), setup=doc_in("done")),
+    Endpoint("web-register-book-leader", _book("register"), roles=("leader",)),
+    Endpoint("web-register-pdf", _book("register", "&format=pdf"), roles=("clerk",)),
+    Endpoint("web-tracking-xlsx", _book("tracking", "&format=xlsx"), roles=("leader",)),
+    Endpoint(
+        "web-handling-report",
+        lambda w: reverse("documents:handling_report") + _agency(w) + "&format=xlsx",
+        roles=("clerk",),
+    ),
+    Endpoint(
+        "web-document-types",
+        lambda w: reverse("documents:document_types") + _agency(w),
+        roles=("admin",),
+    ),
+    Endpoint(
+        "web-document-type-save",
+        lambda w: reverse("documents:document_types") + _agency(w),
+        method="post",
+        roles=("admin",),
+        data=lambda w: {"name": "Phiếu chuyển", "abbreviation": "PC", "is_active": "on"},
+    ),
+    Endpoint(
+        "api-register-book",
+        lambda w: "/api/v1/incoming-registers/register/" + _agency(w),
+        roles=("clerk",),
+        api=True,
+        setup=doc_in("assigned"),
+    ),
+    Endpoint(
+        "api-tracking-pdf",
+        lambda w: "/api/v1/incoming-registers/tracking/" + _agency(w) + "&output=pdf",
+        roles=("leader",),
+        api=True,
+    ),
+    Endpoint(
+        "api-handling-report",
+        lambda w: "/api/v1/incoming-registers/handling/" + _agency(w),
+        roles=("leader",),
+        api=True,
+    ),
+]
+
 WEB = [
     Endpoint("web-list", lambda w: reverse("documents:incoming_list") + _agency(w)),
     Endpoint(
@@ -414,7 +461,7 @@ API = [
     ),
 ]
 
-ENDPOINTS = WEB + API
+ENDPOINTS = WEB + API + REGISTERS
 
 
 @pytest.mark.django_db
@@ -444,6 +491,9 @@ def test_every_route_of_the_app_is_in_the_matrix():
             "incoming_detail",
             "attachment_download",
             "incoming_step",
+            "incoming_register",
+            "handling_report",
+            "document_types",
         }
         | ROUTE_NAMES
     )

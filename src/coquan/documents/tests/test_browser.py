@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 
 import pytest
 from django.utils import timezone
@@ -113,6 +114,29 @@ def test_paper_document_from_registration_to_done(page, live_server, people, tmp
         "Đã có Công văn 15/STTTT-CNTT trả lời.",
     ):
         expect(timeline).to_contain_text(text)
+    assert_accessible(page)
+
+    # 4. The clerk opens the register from the list and prints it: the PDF has the row.
+    switch_user(page, live_server, "vanthu_so")
+    page.get_by_role("link", name="Văn bản đến", exact=True).first.click()
+    page.get_by_test_id("register-links").get_by_role("link", name="Sổ văn bản").click()
+    expect(page.get_by_role("heading", level=1, name="Sổ đăng ký văn bản đến")).to_be_visible()
+    register = page.get_by_test_id("register-table")
+    expect(register).to_contain_text("2491/STC-BCTC")
+    expect(register).to_contain_text("Đỗ Đức Đạt")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_test_id("register-pdf").click()
+    text = subprocess.run(
+        ["pdftotext", download.value.path(), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    text = " ".join(text.split())
+    assert "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN" in text and "2491/STC-BCTC" in text
+    assert "Sở Tài chính tỉnh Bắc Giang" in text
+    page.get_by_role("link", name="Báo cáo giải quyết").first.click()
+    page.get_by_label("Tổng hợp").select_option(label="Theo cá nhân")
+    page.get_by_role("button", name="Xem").click()
+    expect(page.get_by_test_id("report-table")).to_contain_text("Đỗ Đức Đạt")
     assert_accessible(page)
 
     doc = IncomingDocument.objects.get()

@@ -1,0 +1,1 @@
+from coquan.documents.tests.conftest import _reference_data, office  # noqa: F401
