@@ -23,6 +23,19 @@ def _media_root(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the deployment's language (Vietnamese): a request made by an
+    earlier test in another language leaves that language active in the thread
+    (LocaleMiddleware activates it and nothing deactivates it)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def world(db):
     from coquan.core.testing.access_matrix import build_world
