@@ -8,7 +8,9 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/coquan_test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export COQUAN_DEBUG ?= 1
-PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist; one test database per worker).
+# `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: help setup venv run serve worker demo migrate test test-pg lint format messages bench clean api-snapshot test-faults demo-exchange
 
