@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 from coquan.core.access import has_role
 from coquan.onestop.choices import DossierStatus
 
-DESK_STEPS = frozenset({"resubmit", "return_result"})
+DESK_STEPS = frozenset(
+    {"resubmit", "return_result", "accept_online", "return_online", "refuse_online"}
+)
 HANDLER_STEPS = frozenset({"return", "request_supplement", "stop", "approve", "extend"})
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from coquan.onestop.views import desk, dossiers, lookup, procedures
+from coquan.onestop.views import desk, dossiers, lookup, portal, procedures
 
 app_name = "onestop"
 urlpatterns = [
@@ -32,4 +32,15 @@ urlpatterns = [
     # Public lookup (no sign-in)
     path("lookup/", lookup.lookup, name="lookup"),
     path("lookup/<str:code>/", lookup.lookup_code, name="lookup_code"),
+    # Online portal (applicants; no staff sign-in)
+    path("portal/", portal.portal_home, name="portal_home"),
+    path("portal/procedures/<int:pk>/", portal.portal_procedure, name="portal_procedure"),
+    path("portal/procedures/<int:pk>/submit/", portal.portal_submit, name="portal_submit"),
+    path("portal/register/", portal.portal_register, name="portal_register"),
+    path("portal/login/", portal.portal_login, name="portal_login"),
+    path("portal/logout/", portal.portal_logout, name="portal_logout"),
+    path("portal/dossiers/", portal.portal_dossiers, name="portal_dossiers"),
+    path("portal/dossiers/<int:pk>/", portal.portal_dossier, name="portal_dossier"),
+    path("portal/dossiers/<int:pk>/answer/", portal.portal_answer, name="portal_answer"),
+    path("portal/dossiers/<int:pk>/withdraw/", portal.portal_withdraw, name="portal_withdraw"),
 ]

@@ -74,6 +74,14 @@ def label(dossier: Dossier) -> str:
     return dossier.dossier_code or _("dossier #%(pk)s") % {"pk": dossier.pk}
 
 
+def staff(actor):
+    """The staff ``User`` behind an action, or None when an applicant acts on the portal
+    (``models.Applicant`` is not a ``User``; ADR 0006)."""
+    from coquan.onestop.models import Applicant
+
+    return None if actor is None or isinstance(actor, Applicant) else actor
+
+
 def record_status(dossier: Dossier, before: str, actor, at: dt.datetime, note: str = "") -> None:
     """Write the status change row when the status changed."""
     if before == dossier.status:
@@ -84,7 +92,7 @@ def record_status(dossier: Dossier, before: str, actor, at: dt.datetime, note: s
         to_status=dossier.status,
         step=dossier.current_step,
         changed_at=at,
-        changed_by=actor,
+        changed_by=staff(actor),
         note=note[:2000],
     )
 
@@ -219,7 +227,7 @@ def store_files(dossier: Dossier, checked, actor, at: dt.datetime) -> list[Dossi
     return [
         DossierFile.objects.create(
             dossier=dossier,
-            uploaded_by=actor,
+            uploaded_by=staff(actor),
             uploaded_at=at,
             **files.store(upload, file_type, agency_id=dossier.agency_id),
         )

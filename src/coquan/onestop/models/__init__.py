@@ -8,9 +8,11 @@ from coquan.onestop.models.dossiers import (
     DossierSupplement,
     DossierTransfer,
 )
+from coquan.onestop.models.portal import Applicant
 from coquan.onestop.models.procedures import Procedure, ProcedureComponent, ProcedureStep
 
 __all__ = [
+    "Applicant",
     "Dossier",
     "DossierComponent",
     "DossierCounter",

@@ -68,6 +68,9 @@ def dossier_in(state: str):
 
     def setup(world) -> None:
         staff = _staff(world)
+        if state == "online":
+            world.objects["dossier"] = online_dossier(staff["procedure"], _components(world))
+            return
         dossier = actions.accept_dossier(
             staff["desk"],
             agency=world.agency,
@@ -93,6 +96,25 @@ def dossier_in(state: str):
         world.objects["dossier"] = dossier
 
     return setup
+
+
+def online_dossier(procedure, components) -> Dossier:
+    """A dossier submitted on the portal (status 1) by a new applicant account."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    applicant = actions.register_applicant(
+        None,
+        email=f"dan{Dossier.objects.count()}@example.vn",
+        password="Mat-khau-2026!",
+        full_name="Nguyễn Văn Dân",
+    )
+    return actions.submit_online(
+        applicant,
+        procedure=procedure,
+        attached_components=components,
+        files=[SimpleUploadedFile("don.pdf", PDF_BYTES)],
+        **APPLICANT,
+    )
 
 
 def involve(world, user) -> None:
@@ -296,6 +318,33 @@ ENDPOINTS = [
         setup=dossier_in("step3"),
         data=lambda w: {"approve-result_note": "GP số 9"},
         **HANDLER,
+    ),
+    Endpoint(
+        "step-accept-online",
+        web_step("accept_online"),
+        method="post",
+        roles=DESK,
+        object_endpoint=True,
+        setup=dossier_in("online"),
+        data=lambda w: {"accept_online-note": ""},
+    ),
+    Endpoint(
+        "step-return-online",
+        web_step("return_online"),
+        method="post",
+        roles=DESK,
+        object_endpoint=True,
+        setup=dossier_in("online"),
+        data=lambda w: {"return_online-items": "Bản vẽ rõ hơn"},
+    ),
+    Endpoint(
+        "step-refuse-online",
+        web_step("refuse_online"),
+        method="post",
+        roles=DESK,
+        object_endpoint=True,
+        setup=dossier_in("online"),
+        data=lambda w: {"refuse_online-reason": "Sai thẩm quyền"},
     ),
     Endpoint(
         "step-resubmit",
@@ -577,6 +626,20 @@ def test_every_url_of_the_app_is_in_the_matrix():
 
     names = {pattern.name for pattern in urlpatterns}
     public = {"home", "lookup", "lookup_code"}
+    # The online portal is for applicant accounts, not staff: test_portal.py checks that
+    # an applicant sees only their own dossiers and that staff sessions get no portal access.
+    portal = {
+        "portal_home",
+        "portal_procedure",
+        "portal_submit",
+        "portal_register",
+        "portal_login",
+        "portal_logout",
+        "portal_dossiers",
+        "portal_dossier",
+        "portal_answer",
+        "portal_withdraw",
+    }
     covered = {
         "desk",
         "receive",
@@ -595,7 +658,7 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "procedure_new_version",
         "procedure_import",
     }
-    assert names == covered | public
+    assert names == covered | public | portal
 
 
 @pytest.mark.django_db

@@ -36,6 +36,9 @@ from coquan.onestop.permissions import DossierAccess
 from coquan.onestop.views.common import PAGE_SIZE, apply_errors, keep_query, scoped_agency
 
 STEPS = (
+    "accept_online",
+    "return_online",
+    "refuse_online",
     "forward",
     "return",
     "request_supplement",
@@ -132,9 +135,9 @@ def _step_form(name: str, dossier, data=None, files=None):
         return ForwardForm(
             data, units=_units(dossier.agency), people=_people(dossier.agency), **kwargs
         )
-    if name in ("return", "stop"):
+    if name in ("return", "stop", "refuse_online"):
         return ReasonForm(data, **kwargs)
-    if name == "request_supplement":
+    if name in ("request_supplement", "return_online"):
         return SupplementForm(data, **kwargs)
     if name == "resubmit":
         return ResubmitForm(data, files, papers=list(dossier.components.all()), **kwargs)
@@ -218,6 +221,14 @@ def dossier_detail(request, pk: int):
 
 
 def _call(name: str, user, dossier, data: dict):
+    if name == "accept_online":
+        return actions.accept_online(user, dossier=dossier, note=data["note"])
+    if name == "return_online":
+        return actions.return_online(
+            user, dossier=dossier, items=lines(data["items"]), note=data["note"]
+        )
+    if name == "refuse_online":
+        return actions.refuse_online(user, dossier=dossier, reason=data["reason"])
     if name == "forward":
         return actions.forward(user, dossier=dossier, **data)
     if name == "return":
@@ -244,6 +255,11 @@ def _call(name: str, user, dossier, data: dict):
 
 
 SUCCESS = {
+    "accept_online": gettext_lazy("The online dossier was accepted; print the receipt (form 01)."),
+    "return_online": gettext_lazy(
+        "The online dossier was returned to the applicant to complete it (form 02)."
+    ),
+    "refuse_online": gettext_lazy("The online dossier was refused (form 03)."),
     "forward": gettext_lazy("The dossier was handed over."),
     "return": gettext_lazy("The dossier was returned to the previous step."),
     "request_supplement": gettext_lazy(
