@@ -414,6 +414,40 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             lambda d, data: actions.return_result(request.user, dossier=d, **data),
         )
 
+    @extend_schema(request=s.DossierNoteSerializer, responses=s.DossierDetailSerializer)
+    @drf_action(detail=True, methods=["post"], url_path="accept-online")
+    def accept_online(self, request, pk=None):
+        """Accept a dossier submitted online (desk): code, clock and appointment as at the
+        desk."""
+        return self._step(
+            request,
+            "accept_online",
+            s.DossierNoteSerializer,
+            lambda d, data: actions.accept_online(request.user, dossier=d, **data),
+        )
+
+    @extend_schema(request=s.SupplementRequestSerializer, responses=s.DossierDetailSerializer)
+    @drf_action(detail=True, methods=["post"], url_path="return-online")
+    def return_online(self, request, pk=None):
+        """Return a dossier submitted online to the applicant to complete it (form 02)."""
+        return self._step(
+            request,
+            "return_online",
+            s.SupplementRequestSerializer,
+            lambda d, data: actions.return_online(request.user, dossier=d, **data),
+        )
+
+    @extend_schema(request=s.DossierReasonSerializer, responses=s.DossierDetailSerializer)
+    @drf_action(detail=True, methods=["post"], url_path="refuse-online")
+    def refuse_online(self, request, pk=None):
+        """Refuse a dossier submitted online (form 03)."""
+        return self._step(
+            request,
+            "refuse_online",
+            s.DossierReasonSerializer,
+            lambda d, data: actions.refuse_online(request.user, dossier=d, **data),
+        )
+
     @extend_schema(
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: OpenApiResponse()},
     )
