@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coquan.onestop.choices import ApplicantType
 from coquan.onestop.forms import MultipleFileField, ReceptionForm, StyledForm
+from coquan.onestop.models.evaluation import BodiesContacted, RatingChannel, Satisfaction
 
 
 class RegisterForm(StyledForm):
@@ -84,3 +85,74 @@ class WithdrawForm(StyledForm):
     reason = forms.CharField(
         label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class RatingForm(StyledForm):
+    """The criteria of NĐ 61 Art. 31 (the applicant's evaluation)."""
+
+    time_to_result = forms.ChoiceField(
+        label=_("(a) Time to get the result, against the rule"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+    bodies_contacted = forms.ChoiceField(
+        label=_("(b) Bodies you had to contact to complete the dossier"),
+        choices=BodiesContacted.choices,
+        widget=forms.RadioSelect,
+    )
+    contact_count = forms.IntegerField(
+        label=_("(c) Times you had to come back or contact us to complete the dossier"),
+        min_value=0,
+        max_value=99,
+        initial=0,
+    )
+    information = forms.ChoiceField(
+        label=_("(d) Accuracy and timeliness of the published procedure"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+    staff_attitude = forms.ChoiceField(
+        label=_("(đ) Staff attitude"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    staff_complaint = forms.BooleanField(
+        label=_("I have a complaint about a staff member's conduct"), required=False
+    )
+    lawful_result = forms.ChoiceField(
+        label=_("(e) Lawfulness of the result and of the costs"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+    unofficial_costs = forms.BooleanField(
+        label=_("I was asked to pay costs beyond the official fees"), required=False
+    )
+    feedback_handling = forms.ChoiceField(
+        label=_("(g) Answers to your feedback or complaints"),
+        choices=[("", _("No feedback given")), *Satisfaction.choices],
+        required=False,
+    )
+    online_service = forms.ChoiceField(
+        label=_("(h) Online services"),
+        choices=[("", _("Not used")), *Satisfaction.choices],
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("(i) Other comments"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DeskRatingForm(RatingForm):
+    channel = forms.ChoiceField(
+        label=_("Given on"),
+        choices=[
+            (RatingChannel.PAPER, RatingChannel.PAPER.label),
+            (RatingChannel.DEVICE, RatingChannel.DEVICE.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=RatingChannel.PAPER,
+    )
+
+
+RATING_FIELDS = (
+    "time_to_result bodies_contacted contact_count information staff_attitude staff_complaint "
+    "lawful_result unofficial_costs feedback_handling online_service comment"
+)

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from coquan.onestop.views import desk, dossiers, lookup, portal, procedures
+from coquan.onestop.views import desk, dossiers, evaluation, lookup, portal, procedures
 
 app_name = "onestop"
 urlpatterns = [
@@ -43,4 +43,8 @@ urlpatterns = [
     path("portal/dossiers/<int:pk>/", portal.portal_dossier, name="portal_dossier"),
     path("portal/dossiers/<int:pk>/answer/", portal.portal_answer, name="portal_answer"),
     path("portal/dossiers/<int:pk>/withdraw/", portal.portal_withdraw, name="portal_withdraw"),
+    path("portal/dossiers/<int:pk>/rate/", portal.portal_rate, name="portal_rate"),
+    # Evaluation (TT 01/2018 Arts. 12–15)
+    path("evaluation/", evaluation.evaluation_page, name="evaluation"),
+    path("dossiers/<int:pk>/rating/", evaluation.record_rating, name="dossier_rating"),
 ]

@@ -1,6 +1,7 @@
 """Every state change of the one-stop shop (DESIGN.md §4): catalogue, reception,
 processing. Web views, API views and commands call these functions."""
 
+from coquan.onestop.actions.evaluation import rate_dossier
 from coquan.onestop.actions.portal import (
     accept_online,
     answer_request,
@@ -40,6 +41,7 @@ __all__ = [
     "import_catalogue",
     "new_version",
     "publish_procedure",
+    "rate_dossier",
     "refuse_online",
     "refuse_reception",
     "register_applicant",

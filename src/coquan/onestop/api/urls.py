@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from coquan.onestop.api.views import (
     DossierViewSet,
+    EvaluationView,
     LookupView,
     ProcedureViewSet,
     ReceptionViewSet,
@@ -14,5 +15,6 @@ router.register("onestop/reception", ReceptionViewSet, basename="onestop-recepti
 router.register("onestop/dossiers", DossierViewSet, basename="onestop-dossier")
 urlpatterns = [
     path("onestop/lookup/<str:code>/", LookupView.as_view(), name="onestop-lookup"),
+    path("onestop/evaluation/", EvaluationView.as_view(), name="onestop-evaluation"),
     *router.urls,
 ]

@@ -8,6 +8,7 @@ from coquan.onestop.models.dossiers import (
     DossierSupplement,
     DossierTransfer,
 )
+from coquan.onestop.models.evaluation import DossierRating
 from coquan.onestop.models.portal import Applicant
 from coquan.onestop.models.procedures import Procedure, ProcedureComponent, ProcedureStep
 
@@ -18,6 +19,7 @@ __all__ = [
     "DossierCounter",
     "DossierExtension",
     "DossierFile",
+    "DossierRating",
     "DossierStatusChange",
     "DossierSupplement",
     "DossierTransfer",

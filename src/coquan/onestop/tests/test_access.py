@@ -242,7 +242,58 @@ def api(path: str):
     return lambda w: f"/api/v1/onestop/{path}?agency={w.agency.organ_id}"
 
 
+RATING = {
+    "channel": "paper",
+    "time_to_result": "satisfied",
+    "bodies_contacted": "one_stop",
+    "contact_count": 0,
+    "information": "satisfied",
+    "staff_attitude": "satisfied",
+    "lawful_result": "satisfied",
+}
+EVALUATION_ROLES = ("leader", "desk_officer", "admin")
+
 ENDPOINTS = [
+    # Evaluation
+    Endpoint(
+        "evaluation",
+        web("onestop:evaluation"),
+        roles=EVALUATION_ROLES,
+        setup=lambda w: _staff(w),
+    ),
+    Endpoint(
+        "api-evaluation",
+        lambda w: api("evaluation/")(w) + "&start=2026-01-01&end=2026-12-31",
+        api=True,
+        roles=EVALUATION_ROLES,
+        setup=lambda w: _staff(w),
+    ),
+    Endpoint(
+        "dossier-rating",
+        lambda w: reverse("onestop:dossier_rating", args=[w.objects["dossier"].pk]),
+        method="post",
+        roles=DESK,
+        object_endpoint=True,
+        setup=dossier_in("resolved"),
+        data=lambda w: {f"rating-{k}": v for k, v in RATING.items()},
+    ),
+    Endpoint(
+        "api-rating",
+        api_step("rating"),
+        method="post",
+        api=True,
+        roles=DESK,
+        object_endpoint=True,
+        setup=dossier_in("resolved"),
+        data=lambda w: RATING,
+    ),
+    Endpoint(
+        "api-scores",
+        api_step("scores"),
+        api=True,
+        setup=dossier_in("step2"),
+        **DETAIL,
+    ),
     # Desk
     Endpoint("desk", web("onestop:desk"), roles=DESK, setup=lambda w: _staff(w)),
     Endpoint(
@@ -669,6 +720,7 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "portal_dossier",
         "portal_answer",
         "portal_withdraw",
+        "portal_rate",
     }
     covered = {
         "desk",
@@ -687,6 +739,8 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "procedure_publish",
         "procedure_new_version",
         "procedure_import",
+        "evaluation",
+        "dossier_rating",
     }
     assert names == covered | public | portal
 

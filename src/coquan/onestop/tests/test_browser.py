@@ -134,6 +134,23 @@ def test_bts_permit_from_desk_to_result(page, live_server):
         expect(history).to_contain_text(label)
     assert_accessible(page)
 
+    # 6b. The citizen rates the service on the paper form; the desk records it.
+    page.get_by_text("Ghi nhận đánh giá của người nộp").click()
+    rating = page.get_by_test_id("evaluation")
+    for name in ("time_to_result", "information", "staff_attitude", "lawful_result"):
+        rating.locator(f'input[name="rating-{name}"][value="satisfied"]').check()
+    rating.locator('input[name="rating-bodies_contacted"][value="one_stop"]').check()
+    rating.locator("#id_rating-contact_count").fill("1")
+    assert_accessible(page)
+    rating.get_by_role("button", name="Ghi nhận đánh giá").click()
+    expect(page.get_by_test_id("rating")).to_contain_text("Hài lòng")
+    expect(rating.locator('[data-indicator="3"]')).to_have_text("1")
+    expect(rating.locator('[data-indicator="4"]')).to_have_text("1")
+    sign_in(page, live_server, "giamdoc")
+    page.goto(f"{live_server.url}/onestop/evaluation/")
+    expect(page.get_by_test_id("unit-total")).not_to_have_text("—")
+    assert_accessible(page)
+
     # 7. Anyone follows the dossier with its code, without signing in and without seeing
     # personal data.
     page.context.clear_cookies()

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coquan.core.access import get_visible_or_404, roles_in
-from coquan.onestop import actions, deadlines, pdf, presenters, queues, workflow
+from coquan.onestop import actions, deadlines, evaluation, pdf, presenters, queues, workflow
+from coquan.onestop.choices import RESOLVED_STATUSES
 from coquan.onestop.forms import (
     ApproveForm,
     DossierFilterForm,
@@ -33,6 +34,7 @@ from coquan.onestop.forms import (
 )
 from coquan.onestop.models import Dossier, DossierExtension, DossierFile, Procedure
 from coquan.onestop.permissions import DossierAccess
+from coquan.onestop.portal_forms import RATING_FIELDS, DeskRatingForm
 from coquan.onestop.views.common import PAGE_SIZE, apply_errors, keep_query, scoped_agency
 
 STEPS = (
@@ -181,7 +183,18 @@ def _detail_context(request, dossier, bound: dict | None = None) -> dict:
         (name, workflow.TRANSITIONS[name].label, bound.get(name) or _step_form(name, dossier))
         for name in _offered(dossier, access)
     ]
+    scores = evaluation.scores_of(dossier)
+    can_record_rating = (
+        access.is_desk and dossier.status in RESOLVED_STATUSES and scores["rating"] is None
+    )
     return {
+        "rating": scores["rating"],
+        "score_rows": [
+            (number, evaluation.INDICATOR_LABELS[number], value)
+            for number, value in scores["indicators"].items()
+        ],
+        "rating_form": DeskRatingForm(prefix="rating") if can_record_rating else None,
+        "rating_fields": "channel " + RATING_FIELDS,
         "dossier": dossier,
         "agency": dossier.agency,
         "papers": dossier.components.all(),

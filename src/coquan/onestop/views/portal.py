@@ -26,11 +26,13 @@ from django.views.decorators.http import require_POST
 
 from coquan.onestop import actions, portal_auth, presenters, ratelimit, workflow
 from coquan.onestop.actions.common import APPLICANT_FIELDS
-from coquan.onestop.choices import OnlineLevel
-from coquan.onestop.models import Dossier, Procedure
+from coquan.onestop.choices import RESOLVED_STATUSES, OnlineLevel
+from coquan.onestop.models import Dossier, DossierRating, Procedure
 from coquan.onestop.portal_auth import applicant_required, get_applicant
 from coquan.onestop.portal_forms import (
+    RATING_FIELDS,
     AnswerForm,
+    RatingForm,
     RegisterForm,
     SignInForm,
     SubmitForm,
@@ -237,9 +239,12 @@ def _offers(dossier) -> dict:
     answer = workflow.is_allowed(dossier, "answer_online") and (
         dossier.supplements.filter(resolved_at__isnull=True, answered_at__isnull=True).exists()
     )
+    rated = DossierRating.objects.filter(dossier=dossier).first()
     return {
         "can_answer": answer,
         "can_withdraw": workflow.is_allowed(dossier, "withdraw"),
+        "can_rate": dossier.status in RESOLVED_STATUSES and rated is None,
+        "rating": rated,
     }
 
 
@@ -260,6 +265,8 @@ def _dossier_context(request, dossier, **bound) -> dict:
         ),
         withdraw_form=bound.get("withdraw")
         or (WithdrawForm(prefix="withdraw") if offers["can_withdraw"] else None),
+        rate_form=bound.get("rate") or (RatingForm(prefix="rate") if offers["can_rate"] else None),
+        rating_fields=RATING_FIELDS,
         **offers,
     )
 
@@ -313,4 +320,22 @@ def portal_withdraw(request, pk: int):
             messages.success(request, _("Your dossier was withdrawn."))
             return redirect("onestop:portal_dossier", pk=dossier.pk)
     context = _dossier_context(request, dossier, withdraw=form)
+    return render(request, "onestop/portal/dossier.html", context, status=400)
+
+
+@applicant_required
+@require_POST
+def portal_rate(request, pk: int):
+    """The applicant rates their finished dossier (NĐ 61 Art. 31 criteria)."""
+    dossier = _own(request, pk)
+    form = RatingForm(request.POST, prefix="rate")
+    if form.is_valid():
+        try:
+            actions.rate_dossier(get_applicant(request), dossier=dossier, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you: your rating was recorded."))
+            return redirect("onestop:portal_dossier", pk=dossier.pk)
+    context = _dossier_context(request, dossier, rate=form)
     return render(request, "onestop/portal/dossier.html", context, status=400)
