@@ -17,6 +17,7 @@ from coquan.onestop.choices import (
     ProcedureLevel,
     TimeUnit,
 )
+from coquan.onestop.models.fees import PaymentMethod
 from coquan.org.choices import RoleCode
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -329,4 +330,24 @@ class LookupForm(StyledForm):
         label=_("Dossier code"),
         max_length=60,
         help_text=_("As printed on the receipt, e.g. 000.00.14.H06-260213-0001."),
+    )
+
+
+# --- fees -----------------------------------------------------------------------------------
+
+
+class FeeForm(StyledForm):
+    amount = forms.IntegerField(label=_("Amount (đồng)"), min_value=1, max_value=10**12)
+    reason = forms.CharField(
+        label=_("Reason (fee, charge or tax and its basis)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PaymentForm(StyledForm):
+    payment_method = forms.ChoiceField(
+        label=_("Paid by"), choices=PaymentMethod.choices, widget=forms.RadioSelect
+    )
+    payment_reference = forms.CharField(
+        label=_("Receipt or transaction number"), max_length=100, required=False
     )

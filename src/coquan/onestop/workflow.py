@@ -94,6 +94,17 @@ def _accepted(dossier, **_kwargs) -> None:
         )
 
 
+def _amount_positive(dossier, *, amount=None, **_kwargs) -> None:
+    try:
+        value = int(amount)
+    except (TypeError, ValueError):
+        value = 0
+    if value <= 0:
+        raise ValidationError(
+            {"amount": _("Give the amount in đồng (more than 0).")}, code="amount"
+        )
+
+
 def _online(dossier, **_kwargs) -> None:
     if dossier.applicant_account_id is None:
         raise ValidationError(
@@ -238,6 +249,19 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.IN_PROGRESS}),
             S.RESOLVED,
             (_at_last_step,),
+        ),
+        Transition(
+            "request_fees",
+            pgettext_lazy("onestop step", "Request fees"),
+            frozenset({S.IN_PROGRESS}),
+            S.FINANCIAL,
+            (_reason, _amount_positive),
+        ),
+        Transition(
+            "record_payment",
+            pgettext_lazy("onestop step", "Record the payment"),
+            frozenset({S.FINANCIAL}),
+            S.IN_PROGRESS,
         ),
         Transition(
             "submit_online",

@@ -2,6 +2,7 @@
 processing. Web views, API views and commands call these functions."""
 
 from coquan.onestop.actions.evaluation import rate_dossier
+from coquan.onestop.actions.fees import record_payment, request_fees
 from coquan.onestop.actions.portal import (
     accept_online,
     answer_request,
@@ -42,10 +43,12 @@ __all__ = [
     "new_version",
     "publish_procedure",
     "rate_dossier",
+    "record_payment",
     "refuse_online",
     "refuse_reception",
     "register_applicant",
     "request_completion",
+    "request_fees",
     "request_supplement",
     "resubmit",
     "return_online",

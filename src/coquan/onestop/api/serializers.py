@@ -36,6 +36,7 @@ from coquan.onestop.models import (
     ProcedureStep,
 )
 from coquan.onestop.models.evaluation import BodiesContacted, DossierRating, Satisfaction
+from coquan.onestop.models.fees import DossierFee, PaymentMethod
 from coquan.org.choices import RoleCode
 from coquan.org.models import Unit
 
@@ -336,8 +337,32 @@ class DossierSerializer(serializers.ModelSerializer):
         return deadlines.pending_state(dossier)
 
 
+class FeeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DossierFee
+        fields = [
+            "amount",
+            "reason",
+            "requested_at",
+            "paid_at",
+            "payment_method",
+            "payment_reference",
+        ]
+
+
+class FeeRequestSerializer(serializers.Serializer):
+    amount = serializers.IntegerField(min_value=1, max_value=10**12)
+    reason = serializers.CharField()
+
+
+class PaymentSerializer(serializers.Serializer):
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    payment_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
 class DossierDetailSerializer(DossierSerializer):
     components = PaperSerializer(many=True, read_only=True)
+    fees = FeeSerializer(many=True, read_only=True)
     transfers = TransferSerializer(many=True, read_only=True)
     status_changes = StatusChangeSerializer(many=True, read_only=True)
     supplements = SupplementSerializer(many=True, read_only=True)
@@ -366,6 +391,7 @@ class DossierDetailSerializer(DossierSerializer):
             "transfers",
             "status_changes",
             "supplements",
+            "fees",
             "extension",
             "forms",
         ]

@@ -268,7 +268,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         queryset = Dossier.objects.visible_to(self.request.user).for_list()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
-                "components", "transfers", "status_changes", "supplements"
+                "components", "transfers", "status_changes", "supplements", "fees"
             )
         return queryset
 
@@ -446,6 +446,28 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             "refuse_online",
             s.DossierReasonSerializer,
             lambda d, data: actions.refuse_online(request.user, dossier=d, **data),
+        )
+
+    @extend_schema(request=s.FeeRequestSerializer, responses=s.DossierDetailSerializer)
+    @drf_action(detail=True, methods=["post"], url_path="fees")
+    def request_fees(self, request, pk=None):
+        """Request fees (amount in đồng, reason): status 6, the clock is paused."""
+        return self._step(
+            request,
+            "request_fees",
+            s.FeeRequestSerializer,
+            lambda d, data: actions.request_fees(request.user, dossier=d, **data),
+        )
+
+    @extend_schema(request=s.PaymentSerializer, responses=s.DossierDetailSerializer)
+    @drf_action(detail=True, methods=["post"], url_path="fees/paid")
+    def record_payment(self, request, pk=None):
+        """Record the payment of the fees: status 4, deadlines moved by the pause."""
+        return self._step(
+            request,
+            "record_payment",
+            s.PaymentSerializer,
+            lambda d, data: actions.record_payment(request.user, dossier=d, **data),
         )
 
     @extend_schema(request=s.RatingInputSerializer, responses=s.DossierScoresSerializer)

@@ -9,6 +9,7 @@ from coquan.onestop.models.dossiers import (
     DossierTransfer,
 )
 from coquan.onestop.models.evaluation import DossierRating
+from coquan.onestop.models.fees import DossierFee
 from coquan.onestop.models.portal import Applicant
 from coquan.onestop.models.procedures import Procedure, ProcedureComponent, ProcedureStep
 
@@ -18,6 +19,7 @@ __all__ = [
     "DossierComponent",
     "DossierCounter",
     "DossierExtension",
+    "DossierFee",
     "DossierFile",
     "DossierRating",
     "DossierStatusChange",

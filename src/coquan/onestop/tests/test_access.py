@@ -78,7 +78,9 @@ def dossier_in(state: str):
             received_components=_components(world),
             **APPLICANT,
         )
-        steps = {"step1": 1, "step2": 2, "step3": 3, "supplement": 2, "resolved": 3}.get(state, 0)
+        steps = {"step1": 1, "step2": 2, "step3": 3, "supplement": 2, "resolved": 3, "fees": 2}.get(
+            state, 0
+        )
         if steps:
             dossier = actions.forward(
                 staff["desk"], dossier=dossier, assignee_user=staff["officer"]
@@ -93,6 +95,10 @@ def dossier_in(state: str):
             )
         if state == "resolved":
             dossier = actions.approve(staff["leader"], dossier=dossier, result_note="GP số 1")
+        if state == "fees":
+            dossier = actions.request_fees(
+                staff["leader"], dossier=dossier, amount=150000, reason="Lệ phí cấp phép"
+            )
         world.objects["dossier"] = dossier
 
     return setup
@@ -125,6 +131,17 @@ def involve(world, user) -> None:
         staff["leader"], dossier=_dossier(world), reason="Giao lại"
     )
     actions.forward(staff["leader"], dossier=dossier, assignee_user=user)
+
+
+def involve_fees(world, user) -> None:
+    """Hand the dossier waiting for fees to ``user``: the payment is recorded, the step is
+    handed again by name, and the fees are requested again."""
+    staff = _staff(world)
+    actions.record_payment(staff["leader"], dossier=_dossier(world), payment_method="cash")
+    involve(world, user)
+    actions.request_fees(
+        staff["leader"], dossier=_dossier(world), amount=50000, reason="Phí thẩm định"
+    )
 
 
 def procedure_setup(draft: bool = False):
@@ -396,6 +413,42 @@ ENDPOINTS = [
         object_endpoint=True,
         setup=dossier_in("online"),
         data=lambda w: {"refuse_online-reason": "Sai thẩm quyền"},
+    ),
+    Endpoint(
+        "step-request-fees",
+        web_step("request_fees"),
+        setup=dossier_in("step2"),
+        data=lambda w: {"request_fees-amount": "150000", "request_fees-reason": "Lệ phí"},
+        **HANDLER,
+    ),
+    Endpoint(
+        "step-record-payment",
+        web_step("record_payment"),
+        method="post",
+        roles=("desk_officer", "leader"),
+        object_endpoint=True,
+        involve=involve_fees,
+        setup=dossier_in("fees"),
+        data=lambda w: {"record_payment-payment_method": "cash"},
+    ),
+    Endpoint(
+        "api-request-fees",
+        api_step("fees"),
+        api=True,
+        setup=dossier_in("step2"),
+        data=lambda w: {"amount": 150000, "reason": "Lệ phí"},
+        **HANDLER,
+    ),
+    Endpoint(
+        "api-record-payment",
+        api_step("fees/paid"),
+        method="post",
+        api=True,
+        roles=("desk_officer", "leader"),
+        object_endpoint=True,
+        involve=involve_fees,
+        setup=dossier_in("fees"),
+        data=lambda w: {"payment_method": "transfer", "payment_reference": "FT123"},
     ),
     Endpoint(
         "step-resubmit",

@@ -25,8 +25,10 @@ from coquan.onestop.forms import (
     ApproveForm,
     DossierFilterForm,
     ExtendForm,
+    FeeForm,
     ForwardForm,
     NoteForm,
+    PaymentForm,
     ReasonForm,
     ResubmitForm,
     SupplementForm,
@@ -46,6 +48,8 @@ STEPS = (
     "request_supplement",
     "resubmit",
     "extend",
+    "request_fees",
+    "record_payment",
     "stop",
     "approve",
     "return_result",
@@ -147,6 +151,10 @@ def _step_form(name: str, dossier, data=None, files=None):
         return ExtendForm(data, **kwargs)
     if name == "approve":
         return ApproveForm(data, **kwargs)
+    if name == "request_fees":
+        return FeeForm(data, **kwargs)
+    if name == "record_payment":
+        return PaymentForm(data, **kwargs)
     return NoteForm(data, **kwargs)
 
 
@@ -189,6 +197,7 @@ def _detail_context(request, dossier, bound: dict | None = None) -> dict:
     )
     return {
         "rating": scores["rating"],
+        "fees": dossier.fees.select_related("requested_by", "recorded_by"),
         "score_rows": [
             (number, evaluation.INDICATOR_LABELS[number], value)
             for number, value in scores["indicators"].items()
@@ -264,6 +273,10 @@ def _call(name: str, user, dossier, data: dict):
         return actions.extend(user, dossier=dossier, **data)
     if name == "approve":
         return actions.approve(user, dossier=dossier, result_note=data["result_note"])
+    if name == "request_fees":
+        return actions.request_fees(user, dossier=dossier, **data)
+    if name == "record_payment":
+        return actions.record_payment(user, dossier=dossier, **data)
     return actions.return_result(user, dossier=dossier, note=data["note"])
 
 
@@ -281,6 +294,8 @@ SUCCESS = {
     "resubmit": gettext_lazy("The completed dossier was recorded; the time limit restarts today."),
     "extend": gettext_lazy("The new appointment was recorded; print the apology letter (form 04)."),
     "stop": gettext_lazy("Processing was stopped; print the refusal (form 03)."),
+    "request_fees": gettext_lazy("The fees were requested; the clock is paused until payment."),
+    "record_payment": gettext_lazy("The payment was recorded; the clock runs again."),
     "approve": gettext_lazy("The result was approved and handed to the desk."),
     "return_result": gettext_lazy("The result was returned to the applicant."),
 }

@@ -256,6 +256,7 @@ def _dossier_context(request, dossier, **bound) -> dict:
         papers=dossier.components.all(),
         files=dossier.files.all(),
         supplements=dossier.supplements.all(),
+        fees=dossier.fees.all(),
         progress=presenters.public_progress(dossier),
         answer_form=bound.get("answer")
         or (
