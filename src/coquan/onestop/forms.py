@@ -106,6 +106,15 @@ class ProcedureForm(StyledForm):
         widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "15:00"}),
     )
     online_level = forms.ChoiceField(label=_("Online service"), choices=OnlineLevel.choices)
+    licence_document_type = forms.SlugField(
+        label=_("Licence issued as (document type code)"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Code of the document type the result is issued as, e.g. quyet-dinh; empty when "
+            "the result is not an official document."
+        ),
+    )
 
     def __init__(self, *args, fixed_code: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

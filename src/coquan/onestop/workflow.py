@@ -94,6 +94,14 @@ def _accepted(dossier, **_kwargs) -> None:
         )
 
 
+def _no_licence_yet(dossier, **_kwargs) -> None:
+    if dossier.licence_document_id is not None:
+        raise ValidationError(
+            _("The licence of this dossier is already being drafted; it is recorded when issued."),
+            code="licence_pending",
+        )
+
+
 def _amount_positive(dossier, *, amount=None, **_kwargs) -> None:
     try:
         value = int(amount)
@@ -249,6 +257,19 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.IN_PROGRESS}),
             S.RESOLVED,
             (_at_last_step,),
+        ),
+        Transition(
+            "approve_licence",
+            pgettext_lazy("onestop step", "Approve and draft the licence"),
+            frozenset({S.IN_PROGRESS}),
+            None,
+            (_at_last_step, _no_licence_yet),
+        ),
+        Transition(
+            "licence_issued",
+            pgettext_lazy("onestop step", "Licence issued"),
+            frozenset({S.IN_PROGRESS}),
+            S.RESOLVED,
         ),
         Transition(
             "request_fees",

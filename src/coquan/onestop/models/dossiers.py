@@ -100,6 +100,15 @@ class Dossier(models.Model):
         related_name="dossiers",
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    licence_document = models.ForeignKey(
+        "documents.OutgoingDocument",
+        verbose_name=_("licence (outgoing document)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    licence_number = models.CharField(_("licence number"), max_length=50, blank=True)
     received_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     received_by = models.ForeignKey(
         USER,

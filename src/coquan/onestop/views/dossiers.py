@@ -167,7 +167,9 @@ def _offered(dossier, access: DossierAccess) -> list[str]:
             continue
         if name == "forward" and workflow.next_step(dossier) is None:
             continue
-        if name == "approve" and workflow.next_step(dossier) is not None:
+        if name == "approve" and (
+            workflow.next_step(dossier) is not None or dossier.licence_document_id is not None
+        ):
             continue
         if name == "return" and workflow.previous_step(dossier) is None:
             continue
