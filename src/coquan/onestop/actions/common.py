@@ -83,10 +83,11 @@ def staff(actor):
 
 
 def record_status(dossier: Dossier, before: str, actor, at: dt.datetime, note: str = "") -> None:
-    """Write the status change row when the status changed."""
+    """Write the status change row when the status changed, and its message for the
+    national portal (``portal_sync.record``, same transaction)."""
     if before == dossier.status:
         return
-    DossierStatusChange.objects.create(
+    change = DossierStatusChange.objects.create(
         dossier=dossier,
         from_status=before,
         to_status=dossier.status,
@@ -95,6 +96,9 @@ def record_status(dossier: Dossier, before: str, actor, at: dt.datetime, note: s
         changed_by=staff(actor),
         note=note[:2000],
     )
+    from coquan.onestop import portal_sync
+
+    portal_sync.record(dossier, change)
 
 
 def close_leg(dossier: Dossier, at: dt.datetime) -> None:

@@ -12,6 +12,7 @@ from coquan.onestop.models.evaluation import DossierRating
 from coquan.onestop.models.fees import DossierFee
 from coquan.onestop.models.portal import Applicant
 from coquan.onestop.models.procedures import Procedure, ProcedureComponent, ProcedureStep
+from coquan.onestop.models.sync import PortalOutbox
 
 __all__ = [
     "Applicant",
@@ -25,6 +26,7 @@ __all__ = [
     "DossierStatusChange",
     "DossierSupplement",
     "DossierTransfer",
+    "PortalOutbox",
     "Procedure",
     "ProcedureComponent",
     "ProcedureStep",

@@ -200,6 +200,7 @@ def _detail_context(request, dossier, bound: dict | None = None) -> dict:
     return {
         "rating": scores["rating"],
         "fees": dossier.fees.select_related("requested_by", "recorded_by"),
+        "portal_messages": dossier.portal_messages.all(),
         "score_rows": [
             (number, evaluation.INDICATOR_LABELS[number], value)
             for number, value in scores["indicators"].items()
