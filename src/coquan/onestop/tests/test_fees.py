@@ -119,3 +119,21 @@ def test_fee_steps_through_the_page(client, office):
     )
     assert response.status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.IN_PROGRESS
+
+
+@pytest.mark.django_db
+def test_api_errors_are_structured(api_client, office):
+    dossier = at_step1(office)
+    api_client.force_login(office.officer)
+    url = f"/api/v1/onestop/dossiers/{dossier.pk}/fees/"
+    response = api_client.post(url, {"amount": 0, "reason": "Lệ phí"}, format="json")
+    assert response.status_code == 400 and "amount" in response.json()["error"]["details"]
+    response = api_client.post(
+        f"/api/v1/onestop/dossiers/{dossier.pk}/fees/paid/",
+        {"payment_method": "cash"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "Ghi nhận đã nộp phí" in str(response.json()["error"]["details"])
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.IN_PROGRESS
+    assert not DossierFee.objects.exists()

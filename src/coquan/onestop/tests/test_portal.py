@@ -129,8 +129,12 @@ def test_withdraw_stops_the_dossier_once(office):
 
 
 @pytest.mark.django_db
-def test_bad_input_changes_nothing(office):
+def test_bad_input_changes_nothing(office, settings):
     applicant = register()
+    settings.COQUAN_MAX_UPLOAD_BYTES = 1000
+    with pytest.raises(ValidationError) as error:
+        submit(office, applicant, files=[SimpleUploadedFile("to.pdf", PDF + b" " * 2000)])
+    assert "files" in error.value.error_dict
     with pytest.raises(ValidationError) as error:
         submit(office, applicant, attached_components=office.components("Đơn"))
     assert "components" in error.value.error_dict
