@@ -14,7 +14,8 @@ public-service portal (Cổng DVC; standards §3.6 ``CreateDossier``, ``CapNhatT
   (``COQUAN_ONESTOP_PORTAL_BACKOFF_SECONDS`` × 2^attempts, at most one day) up to
   ``COQUAN_ONESTOP_PORTAL_MAX_ATTEMPTS`` (8); then the message is ``failed`` (shown on the
   dossier page, retried by ``retry_failed``). ``PortalRejected`` (the portal refused the
-  content) fails at once.
+  content) fails at once. After each run the task enqueues itself again, deferred to the
+  earliest retry time (``schedule_next_retry``), when the backend can defer.
 """
 
 from __future__ import annotations
@@ -193,7 +194,34 @@ def retry_failed(dossier=None) -> int:
     return count
 
 
+def schedule_next_retry() -> dt.datetime | None:
+    """Enqueue the delivery again for the earliest message waiting for its back-off, when
+    the task backend can defer (the database backend of ``run_worker`` can); its time."""
+    from coquan.onestop.models import PortalOutbox
+
+    first = (
+        PortalOutbox.objects.filter(state="pending", next_attempt_at__gt=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if first is None:
+        return None
+    try:
+        deferred = deliver_portal_outbox.using(run_after=first)
+        if not deferred.get_backend().supports_defer:
+            return None
+        deferred.enqueue()
+    except Exception:  # pragma: no cover — a queue problem must not fail the delivery
+        logger.exception("could not schedule the next portal delivery")
+        return None
+    return first
+
+
 @task()
 def deliver_portal_outbox() -> dict[str, int]:
-    """Deliver the due portal messages (``coquan run_worker``)."""
-    return deliver_due()
+    """Deliver the due portal messages (``coquan run_worker``), then schedule the next run
+    for the earliest retry."""
+    counts = deliver_due()
+    schedule_next_retry()
+    return counts

@@ -144,3 +144,20 @@ def test_rejected_message_fails_at_once(office, fake):
     message = PortalOutbox.objects.get()
     assert message.state == "failed" and message.attempts == 1
     assert "MaTTHC" in message.last_error
+
+
+@pytest.mark.django_db
+def test_next_retry_is_scheduled_on_a_deferring_backend(office, fake, settings):
+    """With the dummy backend (it records enqueued tasks, and can defer like the database
+    backend of ``run_worker``), a retry waiting for its back-off schedules the delivery at
+    that time."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    office.accept()
+    fake.failures = 1
+    portal_sync.deliver_portal_outbox.call()
+    message = PortalOutbox.objects.get()
+    assert message.attempts == 1 and message.state == "pending"
+    scheduled = [r for r in default_task_backend.results if r.task.run_after is not None]
+    assert scheduled and scheduled[-1].task.run_after == message.next_attempt_at
