@@ -318,6 +318,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set used by several fields or apps (no generated hash names).
+    "ENUM_NAME_OVERRIDES": {
+        "SatisfactionEnum": "coquan.onestop.models.evaluation.Satisfaction",
+        "RatingChannelEnum": "coquan.onestop.models.evaluation.RatingChannel",
+        "ArrivalChannelEnum": "coquan.documents.choices.Channel",
+        "RecordedRatingChannelEnum": [("paper", "paper"), ("device", "device")],
+    },
 }
 
 # --- Working-day calendar ----------------------------------------------------------------------

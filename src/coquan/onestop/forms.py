@@ -17,6 +17,7 @@ from coquan.onestop.choices import (
     ProcedureLevel,
     TimeUnit,
 )
+from coquan.onestop.models.fees import PaymentMethod
 from coquan.org.choices import RoleCode
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -105,6 +106,15 @@ class ProcedureForm(StyledForm):
         widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "15:00"}),
     )
     online_level = forms.ChoiceField(label=_("Online service"), choices=OnlineLevel.choices)
+    licence_document_type = forms.SlugField(
+        label=_("Licence issued as (document type code)"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Code of the document type the result is issued as, e.g. quyet-dinh; empty when "
+            "the result is not an official document."
+        ),
+    )
 
     def __init__(self, *args, fixed_code: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -329,4 +339,24 @@ class LookupForm(StyledForm):
         label=_("Dossier code"),
         max_length=60,
         help_text=_("As printed on the receipt, e.g. 000.00.14.H06-260213-0001."),
+    )
+
+
+# --- fees -----------------------------------------------------------------------------------
+
+
+class FeeForm(StyledForm):
+    amount = forms.IntegerField(label=_("Amount (đồng)"), min_value=1, max_value=10**12)
+    reason = forms.CharField(
+        label=_("Reason (fee, charge or tax and its basis)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PaymentForm(StyledForm):
+    payment_method = forms.ChoiceField(
+        label=_("Paid by"), choices=PaymentMethod.choices, widget=forms.RadioSelect
+    )
+    payment_reference = forms.CharField(
+        label=_("Receipt or transaction number"), max_length=100, required=False
     )

@@ -106,7 +106,7 @@ def _form05(dossier, request) -> dict:
         }
         for leg in legs
     ]
-    return {"rows": rows}
+    return {"rows": rows, "fees": list(dossier.fees.all())}
 
 
 _EXTRA = {"01": _form01, "02": _form02, "03": lambda d, r: {}, "04": _form04, "05": _form05}

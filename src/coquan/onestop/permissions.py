@@ -24,8 +24,12 @@ from django.utils.translation import gettext as _
 from coquan.core.access import has_role
 from coquan.onestop.choices import DossierStatus
 
-DESK_STEPS = frozenset({"resubmit", "return_result"})
-HANDLER_STEPS = frozenset({"return", "request_supplement", "stop", "approve", "extend"})
+DESK_STEPS = frozenset(
+    {"resubmit", "return_result", "accept_online", "return_online", "refuse_online"}
+)
+HANDLER_STEPS = frozenset(
+    {"return", "request_supplement", "stop", "approve", "extend", "request_fees"}
+)
 
 
 def can_manage_procedures(user, agency) -> bool:
@@ -104,6 +108,8 @@ class DossierAccess:
             if self.dossier.status == DossierStatus.ACCEPTED:
                 return self.is_desk
             return self.is_handler
+        if name == "record_payment":
+            return self.is_desk or self.is_handler
         if name in DESK_STEPS:
             return self.is_desk
         if name in HANDLER_STEPS:

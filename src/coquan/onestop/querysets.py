@@ -79,6 +79,12 @@ class DossierQuerySet(models.QuerySet):
     def for_agency(self, agency):
         return self.filter(agency=agency)
 
+    def of_applicant(self, applicant):
+        """The dossiers an applicant submitted on the portal: the only ones they see."""
+        if applicant is None or applicant.pk is None:
+            return self.none()
+        return self.filter(applicant_account_id=applicant.pk)
+
     def for_list(self):
         """What a list row shows, in the same query."""
         return self.select_related(

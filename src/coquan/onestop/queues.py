@@ -1,6 +1,7 @@
 """Work queues of dossiers per role, as data (tabs of the dossier list).
 
-- desk officer: **to forward** (accepted, waiting at the desk), **awaiting supplement**,
+- desk officer: **to forward** (accepted, waiting at the desk), **submitted online**
+  (status 1, to accept or return), **awaiting supplement**,
   **results to return**;
 - officer, unit leader: **to process** (at a step, handed to them or to their unit);
 - leader: **to process** (handed to them, or at a step with nobody named) and
@@ -68,6 +69,13 @@ QUEUES: tuple[Queue, ...] = (
         ("desk_officer",),
         lambda ctx: Q(status=DossierStatus.ACCEPTED),
         ("received_at", "pk"),
+    ),
+    Queue(
+        "online",
+        _("Submitted online"),
+        ("desk_officer",),
+        lambda ctx: Q(status=DossierStatus.NEW),
+        ("created_at", "pk"),
     ),
     Queue(
         "to_process",

@@ -22,11 +22,12 @@ def rate() -> tuple[int, int]:
     return int(requests), max(1, int(seconds))
 
 
-def allow(request) -> bool:
-    """Count this request; False once the client has used up its window."""
-    limit, window = rate()
+def allow(request, *, prefix: str = PREFIX, limits: tuple[int, int] | None = None) -> bool:
+    """Count this request; False once the client has used up its window (``limits``:
+    ``(requests, seconds)``, default the lookup rate)."""
+    limit, window = limits or rate()
     address = client_ip(request) or "unknown"
-    key = f"{PREFIX}:{address}:{int(time.time() // window)}"
+    key = f"{prefix}:{address}:{int(time.time() // window)}"
     cache.add(key, 0, timeout=window + 1)
     try:
         count = cache.incr(key)

@@ -1,7 +1,16 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from coquan.onestop.views import catalogue_xlsx, desk, dossiers, lookup, procedures, reports
+from coquan.onestop.views import (
+    catalogue_xlsx,
+    desk,
+    dossiers,
+    evaluation,
+    lookup,
+    portal,
+    procedures,
+    reports,
+)
 
 app_name = "onestop"
 urlpatterns = [
@@ -45,4 +54,19 @@ urlpatterns = [
     # Public lookup (no sign-in)
     path("lookup/", lookup.lookup, name="lookup"),
     path("lookup/<str:code>/", lookup.lookup_code, name="lookup_code"),
+    # Online portal (applicants; no staff sign-in)
+    path("portal/", portal.portal_home, name="portal_home"),
+    path("portal/procedures/<int:pk>/", portal.portal_procedure, name="portal_procedure"),
+    path("portal/procedures/<int:pk>/submit/", portal.portal_submit, name="portal_submit"),
+    path("portal/register/", portal.portal_register, name="portal_register"),
+    path("portal/login/", portal.portal_login, name="portal_login"),
+    path("portal/logout/", portal.portal_logout, name="portal_logout"),
+    path("portal/dossiers/", portal.portal_dossiers, name="portal_dossiers"),
+    path("portal/dossiers/<int:pk>/", portal.portal_dossier, name="portal_dossier"),
+    path("portal/dossiers/<int:pk>/answer/", portal.portal_answer, name="portal_answer"),
+    path("portal/dossiers/<int:pk>/withdraw/", portal.portal_withdraw, name="portal_withdraw"),
+    path("portal/dossiers/<int:pk>/rate/", portal.portal_rate, name="portal_rate"),
+    # Evaluation (TT 01/2018 Arts. 12–15)
+    path("evaluation/", evaluation.evaluation_page, name="evaluation"),
+    path("dossiers/<int:pk>/rating/", evaluation.record_rating, name="dossier_rating"),
 ]

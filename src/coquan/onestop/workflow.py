@@ -5,8 +5,10 @@
 its guards. Actions call ``apply`` and never set ``status`` themselves, so an illegal move
 is refused in one place with a clear ``ValidationError`` (code ``invalid_transition``).
 
-Statuses 1 (submitted online), 6 (financial obligation) and 7 (withdrawn) belong to the
-online portal and fee collection; no transition reaches them yet.
+Status 1 (submitted online) and 7 (withdrawn) are reached from the online portal
+(``actions.portal``): the applicant submits (1), the desk accepts (2), asks to complete (5,
+no code) or refuses (3); the applicant answers a request (back to 1 before acceptance; the
+desk then records the completed dossier after it) or withdraws (7).
 """
 
 from __future__ import annotations
@@ -89,6 +91,50 @@ def _accepted(dossier, **_kwargs) -> None:
                 "receive the completed dossier as a new reception."
             ),
             code="not_accepted",
+        )
+
+
+def _no_licence_yet(dossier, **_kwargs) -> None:
+    if dossier.licence_document_id is not None:
+        raise ValidationError(
+            _("The licence of this dossier is already being drafted; it is recorded when issued."),
+            code="licence_pending",
+        )
+
+
+def _amount_positive(dossier, *, amount=None, **_kwargs) -> None:
+    try:
+        value = int(amount)
+    except (TypeError, ValueError):
+        value = 0
+    if value <= 0:
+        raise ValidationError(
+            {"amount": _("Give the amount in đồng (more than 0).")}, code="amount"
+        )
+
+
+def _online(dossier, **_kwargs) -> None:
+    if dossier.applicant_account_id is None:
+        raise ValidationError(
+            _("Only a dossier submitted online can take this step."), code="not_online"
+        )
+
+
+def _online_not_accepted(dossier, **kwargs) -> None:
+    _online(dossier)
+    if dossier.is_accepted:
+        raise ValidationError(_("This dossier was already accepted."), code="already_accepted")
+
+
+def _unanswered_request(dossier, **_kwargs) -> None:
+    from coquan.onestop.models import DossierSupplement
+
+    open_requests = DossierSupplement.objects.filter(
+        dossier_id=dossier.pk, resolved_at__isnull=True, answered_at__isnull=True
+    )
+    if not open_requests.exists():
+        raise ValidationError(
+            _("There is no open request to answer on this dossier."), code="nothing_to_answer"
         )
 
 
@@ -211,6 +257,80 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.IN_PROGRESS}),
             S.RESOLVED,
             (_at_last_step,),
+        ),
+        Transition(
+            "approve_licence",
+            pgettext_lazy("onestop step", "Approve and draft the licence"),
+            frozenset({S.IN_PROGRESS}),
+            None,
+            (_at_last_step, _no_licence_yet),
+        ),
+        Transition(
+            "licence_issued",
+            pgettext_lazy("onestop step", "Licence issued"),
+            frozenset({S.IN_PROGRESS}),
+            S.RESOLVED,
+        ),
+        Transition(
+            "request_fees",
+            pgettext_lazy("onestop step", "Request fees"),
+            frozenset({S.IN_PROGRESS}),
+            S.FINANCIAL,
+            (_reason, _amount_positive),
+        ),
+        Transition(
+            "record_payment",
+            pgettext_lazy("onestop step", "Record the payment"),
+            frozenset({S.FINANCIAL}),
+            S.IN_PROGRESS,
+        ),
+        Transition(
+            "submit_online",
+            pgettext_lazy("onestop step", "Submit online"),
+            frozenset({""}),
+            S.NEW,
+        ),
+        Transition(
+            "accept_online",
+            pgettext_lazy("onestop step", "Accept the online dossier"),
+            frozenset({S.NEW}),
+            S.ACCEPTED,
+            (_online_not_accepted,),
+        ),
+        Transition(
+            "return_online",
+            pgettext_lazy("onestop step", "Return the online dossier to complete it"),
+            frozenset({S.NEW}),
+            S.SUPPLEMENT,
+            (_online_not_accepted, _items_required),
+        ),
+        Transition(
+            "refuse_online",
+            pgettext_lazy("onestop step", "Refuse the online dossier"),
+            frozenset({S.NEW}),
+            S.NOT_ACCEPTED,
+            (_online_not_accepted, _reason),
+        ),
+        Transition(
+            "answer_online",
+            pgettext_lazy("onestop step", "Send the completed dossier again"),
+            frozenset({S.SUPPLEMENT}),
+            S.NEW,
+            (_online_not_accepted, _unanswered_request),
+        ),
+        Transition(
+            "answer_supplement",
+            pgettext_lazy("onestop step", "Answer the supplement request"),
+            frozenset({S.SUPPLEMENT}),
+            None,
+            (_online, _accepted, _unanswered_request),
+        ),
+        Transition(
+            "withdraw",
+            pgettext_lazy("onestop step", "Withdraw the dossier"),
+            frozenset({S.NEW, S.ACCEPTED, S.IN_PROGRESS, S.SUPPLEMENT, S.FINANCIAL}),
+            S.WITHDRAWN,
+            (_online,),
         ),
         Transition(
             "return_result",

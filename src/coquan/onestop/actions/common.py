@@ -74,19 +74,31 @@ def label(dossier: Dossier) -> str:
     return dossier.dossier_code or _("dossier #%(pk)s") % {"pk": dossier.pk}
 
 
+def staff(actor):
+    """The staff ``User`` behind an action, or None when an applicant acts on the portal
+    (``models.Applicant`` is not a ``User``; ADR 0006)."""
+    from coquan.onestop.models import Applicant
+
+    return None if actor is None or isinstance(actor, Applicant) else actor
+
+
 def record_status(dossier: Dossier, before: str, actor, at: dt.datetime, note: str = "") -> None:
-    """Write the status change row when the status changed."""
+    """Write the status change row when the status changed, and its message for the
+    national portal (``portal_sync.record``, same transaction)."""
     if before == dossier.status:
         return
-    DossierStatusChange.objects.create(
+    change = DossierStatusChange.objects.create(
         dossier=dossier,
         from_status=before,
         to_status=dossier.status,
         step=dossier.current_step,
         changed_at=at,
-        changed_by=actor,
+        changed_by=staff(actor),
         note=note[:2000],
     )
+    from coquan.onestop import portal_sync
+
+    portal_sync.record(dossier, change)
 
 
 def close_leg(dossier: Dossier, at: dt.datetime) -> None:
@@ -219,7 +231,7 @@ def store_files(dossier: Dossier, checked, actor, at: dt.datetime) -> list[Dossi
     return [
         DossierFile.objects.create(
             dossier=dossier,
-            uploaded_by=actor,
+            uploaded_by=staff(actor),
             uploaded_at=at,
             **files.store(upload, file_type, agency_id=dossier.agency_id),
         )

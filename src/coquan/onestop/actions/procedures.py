@@ -36,6 +36,7 @@ PROCEDURE_FIELDS = (
     "time_unit",
     "cutoff_time",
     "online_level",
+    "licence_document_type",
 )
 COMPONENT_FIELDS = ("name", "paper_form", "count", "template_name", "required", "applies_to")
 STEP_FIELDS = ("name", "responsible_unit", "responsible_role", "time_budget")

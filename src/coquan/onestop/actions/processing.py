@@ -359,10 +359,16 @@ def stop(actor, *, dossier, reason="", at=None):
 @action("onestop.dossier.approve", permission=_may("approve"))
 def approve(actor, *, dossier, result_note="", at=None):
     """Approve and record the result at the last step: status 9 "Đã xử lý xong", the result
-    goes to the desk. The dossier is classified early / on time / late now (or when
-    returned, per ``COQUAN_ONESTOP_CLASSIFY_AT``)."""
+    goes to the desk. For a procedure whose result is a licence (``licence_document_type``)
+    the approval drafts the licence as an outgoing document instead (``actions.licences``);
+    the dossier reaches status 9 when that document is issued. The dossier is classified
+    early / on time / late now (or when returned, per ``COQUAN_ONESTOP_CLASSIFY_AT``)."""
     at = moment(at)
     dossier = _begin(actor, dossier, "approve")
+    if dossier.procedure.licence_document_type:
+        from coquan.onestop.actions.licences import draft_licence
+
+        return draft_licence(actor, dossier, result_note=result_note, at=at)
     before = dossier.status
     before_snapshot = snapshot(dossier)
     result_note = str(result_note or "").strip()

@@ -61,6 +61,26 @@ def _published_procedure(agency, procedure) -> Procedure:
     return found
 
 
+def start_clock(dossier: Dossier, actor, at) -> str:
+    """Give an accepted dossier its code (the day's next number at its agency), and start
+    its clock: appointment = acceptance + the legal limit in working days (15:00 cut-off,
+    §3.7), the desk's hand-over deadline (NĐ 61 Art. 18). Not saved; returns the code."""
+    procedure = dossier.procedure
+    sequence, code = codes.take_code(dossier.agency, timezone.localtime(at).date())
+    days = procedure.limit_in_working_days()
+    due_at = deadlines.due_after(at, days, procedure)
+    dossier.dossier_code = code
+    dossier.sequence = sequence
+    dossier.received_at = at
+    dossier.received_by = actor
+    dossier.time_limit_days = days
+    dossier.clock_started_at = at
+    dossier.due_at = due_at
+    dossier.original_due_at = due_at
+    dossier.step_due_at = deadlines.due_after(at, 0, procedure)
+    return code
+
+
 def _new_dossier(actor, agency, procedure, applicant, at, **fields) -> Dossier:
     return Dossier(
         agency=agency,
@@ -132,18 +152,7 @@ def accept_dossier(
         note=str(note or "").strip(),
     )
     before, _after = workflow.apply(dossier, "accept")
-    sequence, code = codes.take_code(agency, timezone.localtime(at).date())
-    days = procedure.limit_in_working_days()
-    due_at = deadlines.due_after(at, days, procedure)
-    dossier.dossier_code = code
-    dossier.sequence = sequence
-    dossier.received_at = at
-    dossier.received_by = actor
-    dossier.time_limit_days = days
-    dossier.clock_started_at = at
-    dossier.due_at = due_at
-    dossier.original_due_at = due_at
-    dossier.step_due_at = deadlines.due_after(at, 0, procedure)
+    code = start_clock(dossier, actor, at)
     dossier.save()
     write_papers(dossier, rows, at)
     record_status(dossier, before, actor, at)

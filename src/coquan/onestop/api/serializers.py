@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -34,6 +35,8 @@ from coquan.onestop.models import (
     ProcedureComponent,
     ProcedureStep,
 )
+from coquan.onestop.models.evaluation import BodiesContacted, DossierRating, Satisfaction
+from coquan.onestop.models.fees import DossierFee, PaymentMethod
 from coquan.org.choices import RoleCode
 from coquan.org.models import Unit
 
@@ -334,8 +337,32 @@ class DossierSerializer(serializers.ModelSerializer):
         return deadlines.pending_state(dossier)
 
 
+class FeeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DossierFee
+        fields = [
+            "amount",
+            "reason",
+            "requested_at",
+            "paid_at",
+            "payment_method",
+            "payment_reference",
+        ]
+
+
+class FeeRequestSerializer(serializers.Serializer):
+    amount = serializers.IntegerField(min_value=1, max_value=10**12)
+    reason = serializers.CharField()
+
+
+class PaymentSerializer(serializers.Serializer):
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    payment_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
 class DossierDetailSerializer(DossierSerializer):
     components = PaperSerializer(many=True, read_only=True)
+    fees = FeeSerializer(many=True, read_only=True)
     transfers = TransferSerializer(many=True, read_only=True)
     status_changes = StatusChangeSerializer(many=True, read_only=True)
     supplements = SupplementSerializer(many=True, read_only=True)
@@ -364,6 +391,7 @@ class DossierDetailSerializer(DossierSerializer):
             "transfers",
             "status_changes",
             "supplements",
+            "fees",
             "extension",
             "forms",
         ]
@@ -467,3 +495,92 @@ class PublicProgressSerializer(serializers.Serializer):
         ]
         progress.pop("now", None)
         return PublicProgressSerializer(progress).data
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+class RatingInputSerializer(serializers.Serializer):
+    """An applicant's rating given on paper or a counter device, recorded by the desk."""
+
+    channel = serializers.ChoiceField(choices=["paper", "device"])
+    time_to_result = serializers.ChoiceField(choices=Satisfaction.choices)
+    bodies_contacted = serializers.ChoiceField(choices=BodiesContacted.choices)
+    contact_count = serializers.IntegerField(min_value=0, max_value=99)
+    information = serializers.ChoiceField(choices=Satisfaction.choices)
+    staff_attitude = serializers.ChoiceField(choices=Satisfaction.choices)
+    staff_complaint = serializers.BooleanField(required=False, default=False)
+    lawful_result = serializers.ChoiceField(choices=Satisfaction.choices)
+    unofficial_costs = serializers.BooleanField(required=False, default=False)
+    feedback_handling = serializers.ChoiceField(
+        choices=Satisfaction.choices, required=False, allow_blank=True
+    )
+    online_service = serializers.ChoiceField(
+        choices=Satisfaction.choices, required=False, allow_blank=True
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DossierRating
+        fields = [
+            "channel",
+            "time_to_result",
+            "bodies_contacted",
+            "contact_count",
+            "information",
+            "staff_attitude",
+            "staff_complaint",
+            "lawful_result",
+            "unofficial_costs",
+            "feedback_handling",
+            "online_service",
+            "comment",
+            "rated_at",
+        ]
+
+
+class IndicatorScoreSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField()
+    label = serializers.CharField()
+    score = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+
+
+class DossierScoresSerializer(serializers.Serializer):
+    indicators = IndicatorScoreSerializer(many=True)
+    rating = RatingSerializer(allow_null=True)
+
+
+class GroupScoresSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    dossiers = serializers.IntegerField()
+    indicators = IndicatorScoreSerializer(many=True)
+    total = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    band = serializers.CharField()
+
+
+class EvaluationSerializer(serializers.Serializer):
+    agency = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    dossiers = serializers.IntegerField()
+    rated = serializers.IntegerField()
+    indicators = IndicatorScoreSerializer(many=True)
+    total = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    band = serializers.CharField()
+    people = GroupScoresSerializer(many=True)
+    units = GroupScoresSerializer(many=True)
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+    def validate(self, attrs):
+        if attrs["start"] > attrs["end"]:
+            raise serializers.ValidationError(
+                {"end": [_("The start of the period is after its end.")]}
+            )
+        return attrs

@@ -9,7 +9,7 @@ or the active agency: the ``X-Agency`` header (an ``organ_id``) or the person's 
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 
 from coquan.api.errors import error_response
 from coquan.core.access import member_agencies, roles_in
-from coquan.onestop import actions, catalogue_io, deadlines, pdf, queues, ratelimit
+from coquan.onestop import actions, catalogue_io, deadlines, evaluation, pdf, queues, ratelimit
 from coquan.onestop.api import serializers as s
 from coquan.onestop.models import Dossier, Procedure
 from coquan.onestop.permissions import DossierAccess, require_desk, require_procedure_admin
@@ -268,7 +268,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         queryset = Dossier.objects.visible_to(self.request.user).for_list()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
-                "components", "transfers", "status_changes", "supplements"
+                "components", "transfers", "status_changes", "supplements", "fees"
             )
         return queryset
 
@@ -414,6 +414,82 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             lambda d, data: actions.return_result(request.user, dossier=d, **data),
         )
 
+    @extend_schema(request=s.DossierNoteSerializer, responses=s.DossierDetailSerializer)
+    @drf_action(detail=True, methods=["post"], url_path="accept-online")
+    def accept_online(self, request, pk=None):
+        """Accept a dossier submitted online (desk): code, clock and appointment as at the
+        desk."""
+        return self._step(
+            request,
+            "accept_online",
+            s.DossierNoteSerializer,
+            lambda d, data: actions.accept_online(request.user, dossier=d, **data),
+        )
+
+    @extend_schema(request=s.SupplementRequestSerializer, responses=s.DossierDetailSerializer)
+    @drf_action(detail=True, methods=["post"], url_path="return-online")
+    def return_online(self, request, pk=None):
+        """Return a dossier submitted online to the applicant to complete it (form 02)."""
+        return self._step(
+            request,
+            "return_online",
+            s.SupplementRequestSerializer,
+            lambda d, data: actions.return_online(request.user, dossier=d, **data),
+        )
+
+    @extend_schema(request=s.DossierReasonSerializer, responses=s.DossierDetailSerializer)
+    @drf_action(detail=True, methods=["post"], url_path="refuse-online")
+    def refuse_online(self, request, pk=None):
+        """Refuse a dossier submitted online (form 03)."""
+        return self._step(
+            request,
+            "refuse_online",
+            s.DossierReasonSerializer,
+            lambda d, data: actions.refuse_online(request.user, dossier=d, **data),
+        )
+
+    @extend_schema(request=s.FeeRequestSerializer, responses=s.DossierDetailSerializer)
+    @drf_action(detail=True, methods=["post"], url_path="fees")
+    def request_fees(self, request, pk=None):
+        """Request fees (amount in đồng, reason): status 6, the clock is paused."""
+        return self._step(
+            request,
+            "request_fees",
+            s.FeeRequestSerializer,
+            lambda d, data: actions.request_fees(request.user, dossier=d, **data),
+        )
+
+    @extend_schema(request=s.PaymentSerializer, responses=s.DossierDetailSerializer)
+    @drf_action(detail=True, methods=["post"], url_path="fees/paid")
+    def record_payment(self, request, pk=None):
+        """Record the payment of the fees: status 4, deadlines moved by the pause."""
+        return self._step(
+            request,
+            "record_payment",
+            s.PaymentSerializer,
+            lambda d, data: actions.record_payment(request.user, dossier=d, **data),
+        )
+
+    @extend_schema(request=s.RatingInputSerializer, responses=s.DossierScoresSerializer)
+    @drf_action(detail=True, methods=["post"], url_path="rating")
+    def rating(self, request, pk=None):
+        """Record the applicant's rating given on paper or a device (desk), once the result
+        is ready."""
+        dossier = self.get_object()
+        if not DossierAccess(request.user, dossier).is_desk:
+            raise PermissionDenied(
+                _("Only the one-stop desk officers record an applicant's rating.")
+            )
+        data = _input(s.RatingInputSerializer, request)
+        actions.rate_dossier(request.user, dossier=dossier, **data)
+        return Response(_scores_payload(Dossier.objects.get(pk=dossier.pk)))
+
+    @extend_schema(responses=s.DossierScoresSerializer)
+    @drf_action(detail=True, methods=["get"], url_path="scores")
+    def scores(self, request, pk=None):
+        """The dossier's indicators 1, 2, 3, 4, 6, 7 (2/1/0) and the applicant's rating."""
+        return Response(_scores_payload(self.get_object()))
+
     @extend_schema(
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: OpenApiResponse()},
     )
@@ -426,6 +502,61 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except ValidationError:
             raise Http404 from None
         return HttpResponse(data, content_type="application/pdf")
+
+
+def _indicators(values: dict) -> list[dict]:
+    return [
+        {"indicator": n, "label": str(evaluation.INDICATOR_LABELS[n]), "score": v}
+        for n, v in values.items()
+    ]
+
+
+def _scores_payload(dossier) -> dict:
+    scores = evaluation.scores_of(dossier)
+    rating = scores["rating"]
+    return s.DossierScoresSerializer(
+        {"indicators": _indicators(scores["indicators"]), "rating": rating}
+    ).data
+
+
+class EvaluationView(APIView):
+    """The agency's nine indicators for a period (dossiers whose result was ready between
+    ``start`` and ``end``), the unit rating, and the people and internal units with their
+    ratings. Leaders, desk officers and administrators of the agency."""
+
+    @extend_schema(
+        parameters=[
+            AGENCY_PARAMETER,
+            OpenApiParameter("start", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+        ],
+        responses=s.EvaluationSerializer,
+    )
+    def get(self, request):
+        from coquan.onestop.views.evaluation import require_evaluation
+
+        agency = _agency(request)
+        require_evaluation(request.user, agency)
+        period = _input_query(s.PeriodSerializer, request)
+        result = evaluation.evaluate(agency, period["start"], period["end"])
+
+        def groups(rows):
+            return [{**row, "indicators": _indicators(row["indicators"])} for row in rows]
+
+        payload = {
+            **result,
+            "agency": agency.organ_id,
+            "indicators": _indicators(result["indicators"]),
+            "people": groups(result["people"]),
+            "units": groups(result["units"]),
+        }
+        return Response(s.EvaluationSerializer(payload).data)
+
+
+def _input_query(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 # --- public lookup --------------------------------------------------------------------------

@@ -83,8 +83,32 @@ class Dossier(models.Model):
 
     created_at = models.DateTimeField(_("submitted at"))
     created_by = models.ForeignKey(
-        USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+        USER,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for a dossier submitted online by an applicant."),
     )
+    applicant_account = models.ForeignKey(
+        "onestop.Applicant",
+        verbose_name=_("applicant account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    licence_document = models.ForeignKey(
+        "documents.OutgoingDocument",
+        verbose_name=_("licence (outgoing document)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    licence_number = models.CharField(_("licence number"), max_length=50, blank=True)
     received_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     received_by = models.ForeignKey(
         USER,
@@ -231,7 +255,13 @@ class DossierFile(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded at"))
     uploaded_by = models.ForeignKey(
-        USER, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+        USER,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for a file the applicant uploaded on the portal."),
     )
 
     class Meta:
@@ -349,7 +379,13 @@ class DossierStatusChange(models.Model):
     )
     changed_at = models.DateTimeField(_("changed at"))
     changed_by = models.ForeignKey(
-        USER, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+        USER,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for a change the applicant made on the portal."),
     )
     note = models.TextField(_("note"), blank=True)
 
@@ -392,6 +428,8 @@ class DossierSupplement(models.Model):
         related_name="+",
     )
     late_notice = models.BooleanField(_("requested after the window"), default=False)
+    answered_at = models.DateTimeField(_("answered online at"), null=True, blank=True)
+    answer_note = models.TextField(_("applicant's answer"), blank=True)
     resolved_at = models.DateTimeField(_("completed dossier received at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
         USER,

@@ -99,6 +99,15 @@ class Procedure(models.Model):
     online_level = models.CharField(
         _("online service"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE
     )
+    licence_document_type = models.CharField(
+        _("licence document type"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Code of the document type (documents app) the result is issued as, e.g. "
+            "quyet-dinh; empty when the result is not an official document."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -68,6 +68,9 @@ def dossier_in(state: str):
 
     def setup(world) -> None:
         staff = _staff(world)
+        if state == "online":
+            world.objects["dossier"] = online_dossier(staff["procedure"], _components(world))
+            return
         dossier = actions.accept_dossier(
             staff["desk"],
             agency=world.agency,
@@ -75,7 +78,9 @@ def dossier_in(state: str):
             received_components=_components(world),
             **APPLICANT,
         )
-        steps = {"step1": 1, "step2": 2, "step3": 3, "supplement": 2, "resolved": 3}.get(state, 0)
+        steps = {"step1": 1, "step2": 2, "step3": 3, "supplement": 2, "resolved": 3, "fees": 2}.get(
+            state, 0
+        )
         if steps:
             dossier = actions.forward(
                 staff["desk"], dossier=dossier, assignee_user=staff["officer"]
@@ -90,9 +95,32 @@ def dossier_in(state: str):
             )
         if state == "resolved":
             dossier = actions.approve(staff["leader"], dossier=dossier, result_note="GP số 1")
+        if state == "fees":
+            dossier = actions.request_fees(
+                staff["leader"], dossier=dossier, amount=150000, reason="Lệ phí cấp phép"
+            )
         world.objects["dossier"] = dossier
 
     return setup
+
+
+def online_dossier(procedure, components) -> Dossier:
+    """A dossier submitted on the portal (status 1) by a new applicant account."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    applicant = actions.register_applicant(
+        None,
+        email=f"dan{Dossier.objects.count()}@example.vn",
+        password="Mat-khau-2026!",
+        full_name="Nguyễn Văn Dân",
+    )
+    return actions.submit_online(
+        applicant,
+        procedure=procedure,
+        attached_components=components,
+        files=[SimpleUploadedFile("don.pdf", PDF_BYTES)],
+        **APPLICANT,
+    )
 
 
 def involve(world, user) -> None:
@@ -103,6 +131,17 @@ def involve(world, user) -> None:
         staff["leader"], dossier=_dossier(world), reason="Giao lại"
     )
     actions.forward(staff["leader"], dossier=dossier, assignee_user=user)
+
+
+def involve_fees(world, user) -> None:
+    """Hand the dossier waiting for fees to ``user``: the payment is recorded, the step is
+    handed again by name, and the fees are requested again."""
+    staff = _staff(world)
+    actions.record_payment(staff["leader"], dossier=_dossier(world), payment_method="cash")
+    involve(world, user)
+    actions.request_fees(
+        staff["leader"], dossier=_dossier(world), amount=50000, reason="Phí thẩm định"
+    )
 
 
 def procedure_setup(draft: bool = False):
@@ -220,7 +259,58 @@ def api(path: str):
     return lambda w: f"/api/v1/onestop/{path}?agency={w.agency.organ_id}"
 
 
+RATING = {
+    "channel": "paper",
+    "time_to_result": "satisfied",
+    "bodies_contacted": "one_stop",
+    "contact_count": 0,
+    "information": "satisfied",
+    "staff_attitude": "satisfied",
+    "lawful_result": "satisfied",
+}
+EVALUATION_ROLES = ("leader", "desk_officer", "admin")
+
 ENDPOINTS = [
+    # Evaluation
+    Endpoint(
+        "evaluation",
+        web("onestop:evaluation"),
+        roles=EVALUATION_ROLES,
+        setup=lambda w: _staff(w),
+    ),
+    Endpoint(
+        "api-evaluation",
+        lambda w: api("evaluation/")(w) + "&start=2026-01-01&end=2026-12-31",
+        api=True,
+        roles=EVALUATION_ROLES,
+        setup=lambda w: _staff(w),
+    ),
+    Endpoint(
+        "dossier-rating",
+        lambda w: reverse("onestop:dossier_rating", args=[w.objects["dossier"].pk]),
+        method="post",
+        roles=DESK,
+        object_endpoint=True,
+        setup=dossier_in("resolved"),
+        data=lambda w: {f"rating-{k}": v for k, v in RATING.items()},
+    ),
+    Endpoint(
+        "api-rating",
+        api_step("rating"),
+        method="post",
+        api=True,
+        roles=DESK,
+        object_endpoint=True,
+        setup=dossier_in("resolved"),
+        data=lambda w: RATING,
+    ),
+    Endpoint(
+        "api-scores",
+        api_step("scores"),
+        api=True,
+        setup=dossier_in("step2"),
+        **DETAIL,
+    ),
     # Desk
     Endpoint("desk", web("onestop:desk"), roles=DESK, setup=lambda w: _staff(w)),
     Endpoint(
@@ -296,6 +386,69 @@ ENDPOINTS = [
         setup=dossier_in("step3"),
         data=lambda w: {"approve-result_note": "GP số 9"},
         **HANDLER,
+    ),
+    Endpoint(
+        "step-accept-online",
+        web_step("accept_online"),
+        method="post",
+        roles=DESK,
+        object_endpoint=True,
+        setup=dossier_in("online"),
+        data=lambda w: {"accept_online-note": ""},
+    ),
+    Endpoint(
+        "step-return-online",
+        web_step("return_online"),
+        method="post",
+        roles=DESK,
+        object_endpoint=True,
+        setup=dossier_in("online"),
+        data=lambda w: {"return_online-items": "Bản vẽ rõ hơn"},
+    ),
+    Endpoint(
+        "step-refuse-online",
+        web_step("refuse_online"),
+        method="post",
+        roles=DESK,
+        object_endpoint=True,
+        setup=dossier_in("online"),
+        data=lambda w: {"refuse_online-reason": "Sai thẩm quyền"},
+    ),
+    Endpoint(
+        "step-request-fees",
+        web_step("request_fees"),
+        setup=dossier_in("step2"),
+        data=lambda w: {"request_fees-amount": "150000", "request_fees-reason": "Lệ phí"},
+        **HANDLER,
+    ),
+    Endpoint(
+        "step-record-payment",
+        web_step("record_payment"),
+        method="post",
+        roles=("desk_officer", "leader"),
+        object_endpoint=True,
+        involve=involve_fees,
+        setup=dossier_in("fees"),
+        data=lambda w: {"record_payment-payment_method": "cash"},
+    ),
+    Endpoint(
+        "api-request-fees",
+        api_step("fees"),
+        api=True,
+        setup=dossier_in("step2"),
+        data=lambda w: {"amount": 150000, "reason": "Lệ phí"},
+        **HANDLER,
+    ),
+    Endpoint(
+        "api-record-payment",
+        api_step("fees/paid"),
+        method="post",
+        api=True,
+        roles=("desk_officer", "leader"),
+        object_endpoint=True,
+        involve=involve_fees,
+        setup=dossier_in("fees"),
+        data=lambda w: {"payment_method": "transfer", "payment_reference": "FT123"},
     ),
     Endpoint(
         "step-resubmit",
@@ -541,6 +694,36 @@ ENDPOINTS = [
         **HANDLER,
     ),
     Endpoint(
+        "api-accept-online",
+        api_step("accept-online"),
+        method="post",
+        api=True,
+        roles=DESK,
+        object_endpoint=True,
+        setup=dossier_in("online"),
+        data=lambda w: {},
+    ),
+    Endpoint(
+        "api-return-online",
+        api_step("return-online"),
+        method="post",
+        api=True,
+        roles=DESK,
+        object_endpoint=True,
+        setup=dossier_in("online"),
+        data=lambda w: {"items": ["Bản vẽ"]},
+    ),
+    Endpoint(
+        "api-refuse-online",
+        api_step("refuse-online"),
+        method="post",
+        api=True,
+        roles=DESK,
+        object_endpoint=True,
+        setup=dossier_in("online"),
+        data=lambda w: {"reason": "Sai thẩm quyền"},
+    ),
+    Endpoint(
         "api-resubmit",
         api_step("resubmit"),
         method="post",
@@ -577,6 +760,21 @@ def test_every_url_of_the_app_is_in_the_matrix():
 
     names = {pattern.name for pattern in urlpatterns}
     public = {"home", "lookup", "lookup_code"}
+    # The online portal is for applicant accounts, not staff: test_portal.py checks that
+    # an applicant sees only their own dossiers and that staff sessions get no portal access.
+    portal = {
+        "portal_home",
+        "portal_procedure",
+        "portal_submit",
+        "portal_register",
+        "portal_login",
+        "portal_logout",
+        "portal_dossiers",
+        "portal_dossier",
+        "portal_answer",
+        "portal_withdraw",
+        "portal_rate",
+    }
     covered = {
         "desk",
         "receive",
@@ -594,10 +792,12 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "procedure_publish",
         "procedure_new_version",
         "procedure_import",
+        "evaluation",
+        "dossier_rating",
     }
     covered |= {"report", "report_xlsx", "report_pdf", "register"}  # test_reports.py
     covered |= {"procedure_import_xlsx", "catalogue_export_xlsx"}  # test_catalogue_xlsx.py
-    assert names == covered | public
+    assert names == covered | public | portal
 
 
 @pytest.mark.django_db

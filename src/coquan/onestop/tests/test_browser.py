@@ -134,6 +134,23 @@ def test_bts_permit_from_desk_to_result(page, live_server):
         expect(history).to_contain_text(label)
     assert_accessible(page)
 
+    # 6b. The citizen rates the service on the paper form; the desk records it.
+    page.get_by_text("Ghi nhận đánh giá của người nộp").click()
+    rating = page.get_by_test_id("evaluation")
+    for name in ("time_to_result", "information", "staff_attitude", "lawful_result"):
+        rating.locator(f'input[name="rating-{name}"][value="satisfied"]').check()
+    rating.locator('input[name="rating-bodies_contacted"][value="one_stop"]').check()
+    rating.locator("#id_rating-contact_count").fill("1")
+    assert_accessible(page)
+    rating.get_by_role("button", name="Ghi nhận đánh giá").click()
+    expect(page.get_by_test_id("rating")).to_contain_text("Hài lòng")
+    expect(rating.locator('[data-indicator="3"]')).to_have_text("1")
+    expect(rating.locator('[data-indicator="4"]')).to_have_text("1")
+    sign_in(page, live_server, "giamdoc")
+    page.goto(f"{live_server.url}/onestop/evaluation/")
+    expect(page.get_by_test_id("unit-total")).not_to_have_text("—")
+    assert_accessible(page)
+
     # 7. Anyone follows the dossier with its code, without signing in and without seeing
     # personal data.
     page.context.clear_cookies()
@@ -150,3 +167,70 @@ def test_bts_permit_from_desk_to_result(page, live_server):
     for private in (APPLICANT, ID_NUMBER, ADDRESS, PHONE, "Ngô Thị Thanh Huyền", "Hoàng Văn Dũng"):
         assert private not in content
     assert_accessible(page)
+
+
+def test_applicant_submits_online_and_follows_the_dossier(page, live_server):
+    """The applicant journey on the portal: create an account, find the procedure, submit
+    the dossier with a file; the desk accepts it from its "submitted online" queue; the
+    applicant sees the code and appointment, and cannot open another applicant's dossier."""
+    call_command("onestop_seed_demo")
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/onestop/portal/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dịch vụ công trực tuyến")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("trạm BTS")).click()
+    assert_accessible(page)
+    page.get_by_test_id("portal-submit-link").click()
+    # Not signed in: the sign-in page, then create an account.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đăng nhập cổng dịch vụ công")
+    assert_accessible(page)
+    page.locator("main form").get_by_role("link", name="Tạo tài khoản").click()
+    page.get_by_label("Thư điện tử").fill("dan@example.vn")
+    page.get_by_label("Họ và tên").fill("Nguyễn Văn Dân")
+    page.locator("#id_password").fill("Mat-khau-2026!")
+    page.get_by_label("Nhập lại mật khẩu").fill("Mat-khau-2026!")
+    assert_accessible(page)
+    page.locator("main form").get_by_role("button", name="Tạo tài khoản").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nộp hồ sơ trực tuyến")
+    assert_accessible(page)
+    page.get_by_label("Tổ chức", exact=True).check()
+    page.get_by_label("Họ tên hoặc tên tổ chức").fill(APPLICANT)
+    page.get_by_label("Số định danh").fill(ID_NUMBER)
+    page.locator("#id_applicant_address").fill(ADDRESS)
+    boxes = page.locator('input[name="components"]')
+    for index in range(boxes.count()):
+        box = boxes.nth(index)
+        label = page.locator(f'label[for="{box.get_attribute("id")}"]').inner_text()
+        if "bắt buộc" in label:
+            box.check()
+    page.set_input_files(
+        'input[name="files"]',
+        files=[{"name": "don-de-nghi.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}],
+    )
+    page.get_by_role("button", name="Gửi hồ sơ").click()
+    expect(page.get_by_test_id("status")).to_contain_text("Mới đăng ký")
+    assert_accessible(page)
+    dossier = Dossier.objects.get()
+    portal_cookies = page.context.cookies()
+
+    # The desk accepts it from its queue.
+    sign_in(page, live_server, "motcua")
+    page.goto(f"{live_server.url}/onestop/dossiers/?queue=online")
+    page.locator(f'a[href="/onestop/dossiers/{dossier.pk}/"]').first.click()
+    take_step(page, "accept_online")
+    expect(page.get_by_test_id("status")).to_contain_text("Được tiếp nhận")
+    dossier.refresh_from_db()
+    assert dossier.dossier_code.startswith("000.00.14.H06-")
+
+    # The applicant follows it: the code and the appointment are shown.
+    page.context.clear_cookies()
+    page.context.add_cookies(portal_cookies)
+    page.goto(f"{live_server.url}/onestop/portal/dossiers/")
+    page.get_by_role("link", name=dossier.dossier_code).click()
+    expect(page.get_by_test_id("dossier-code")).to_have_text(dossier.dossier_code)
+    expect(page.get_by_test_id("status")).to_contain_text("Được tiếp nhận")
+    expect(page.get_by_test_id("appointment")).not_to_be_empty()
+    assert_accessible(page)
+    # Another applicant's (or a desk) dossier is not found.
+    other = page.goto(f"{live_server.url}/onestop/portal/dossiers/{dossier.pk + 1000}/")
+    assert other.status == 404

@@ -24,7 +24,7 @@ from coquan.onestop.models import Dossier, Procedure
 from coquan.onestop.permissions import require_desk
 from coquan.onestop.views.common import PAGE_SIZE, apply_errors, keep_query, scoped_agency
 
-DESK_TABS = ("to_forward", "awaiting_supplement", "to_return", "overdue", "due_soon")
+DESK_TABS = ("to_forward", "online", "awaiting_supplement", "to_return", "overdue", "due_soon")
 
 
 @login_required

@@ -19,13 +19,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coquan.core.access import get_visible_or_404, roles_in
-from coquan.onestop import actions, deadlines, pdf, presenters, queues, workflow
+from coquan.onestop import actions, deadlines, evaluation, pdf, presenters, queues, workflow
+from coquan.onestop.choices import RESOLVED_STATUSES
 from coquan.onestop.forms import (
     ApproveForm,
     DossierFilterForm,
     ExtendForm,
+    FeeForm,
     ForwardForm,
     NoteForm,
+    PaymentForm,
     ReasonForm,
     ResubmitForm,
     SupplementForm,
@@ -33,14 +36,20 @@ from coquan.onestop.forms import (
 )
 from coquan.onestop.models import Dossier, DossierExtension, DossierFile, Procedure
 from coquan.onestop.permissions import DossierAccess
+from coquan.onestop.portal_forms import RATING_FIELDS, DeskRatingForm
 from coquan.onestop.views.common import PAGE_SIZE, apply_errors, keep_query, scoped_agency
 
 STEPS = (
+    "accept_online",
+    "return_online",
+    "refuse_online",
     "forward",
     "return",
     "request_supplement",
     "resubmit",
     "extend",
+    "request_fees",
+    "record_payment",
     "stop",
     "approve",
     "return_result",
@@ -132,9 +141,9 @@ def _step_form(name: str, dossier, data=None, files=None):
         return ForwardForm(
             data, units=_units(dossier.agency), people=_people(dossier.agency), **kwargs
         )
-    if name in ("return", "stop"):
+    if name in ("return", "stop", "refuse_online"):
         return ReasonForm(data, **kwargs)
-    if name == "request_supplement":
+    if name in ("request_supplement", "return_online"):
         return SupplementForm(data, **kwargs)
     if name == "resubmit":
         return ResubmitForm(data, files, papers=list(dossier.components.all()), **kwargs)
@@ -142,6 +151,10 @@ def _step_form(name: str, dossier, data=None, files=None):
         return ExtendForm(data, **kwargs)
     if name == "approve":
         return ApproveForm(data, **kwargs)
+    if name == "request_fees":
+        return FeeForm(data, **kwargs)
+    if name == "record_payment":
+        return PaymentForm(data, **kwargs)
     return NoteForm(data, **kwargs)
 
 
@@ -154,7 +167,9 @@ def _offered(dossier, access: DossierAccess) -> list[str]:
             continue
         if name == "forward" and workflow.next_step(dossier) is None:
             continue
-        if name == "approve" and workflow.next_step(dossier) is not None:
+        if name == "approve" and (
+            workflow.next_step(dossier) is not None or dossier.licence_document_id is not None
+        ):
             continue
         if name == "return" and workflow.previous_step(dossier) is None:
             continue
@@ -178,7 +193,20 @@ def _detail_context(request, dossier, bound: dict | None = None) -> dict:
         (name, workflow.TRANSITIONS[name].label, bound.get(name) or _step_form(name, dossier))
         for name in _offered(dossier, access)
     ]
+    scores = evaluation.scores_of(dossier)
+    can_record_rating = (
+        access.is_desk and dossier.status in RESOLVED_STATUSES and scores["rating"] is None
+    )
     return {
+        "rating": scores["rating"],
+        "fees": dossier.fees.select_related("requested_by", "recorded_by"),
+        "portal_messages": dossier.portal_messages.all(),
+        "score_rows": [
+            (number, evaluation.INDICATOR_LABELS[number], value)
+            for number, value in scores["indicators"].items()
+        ],
+        "rating_form": DeskRatingForm(prefix="rating") if can_record_rating else None,
+        "rating_fields": "channel " + RATING_FIELDS,
         "dossier": dossier,
         "agency": dossier.agency,
         "papers": dossier.components.all(),
@@ -218,6 +246,14 @@ def dossier_detail(request, pk: int):
 
 
 def _call(name: str, user, dossier, data: dict):
+    if name == "accept_online":
+        return actions.accept_online(user, dossier=dossier, note=data["note"])
+    if name == "return_online":
+        return actions.return_online(
+            user, dossier=dossier, items=lines(data["items"]), note=data["note"]
+        )
+    if name == "refuse_online":
+        return actions.refuse_online(user, dossier=dossier, reason=data["reason"])
     if name == "forward":
         return actions.forward(user, dossier=dossier, **data)
     if name == "return":
@@ -240,10 +276,19 @@ def _call(name: str, user, dossier, data: dict):
         return actions.extend(user, dossier=dossier, **data)
     if name == "approve":
         return actions.approve(user, dossier=dossier, result_note=data["result_note"])
+    if name == "request_fees":
+        return actions.request_fees(user, dossier=dossier, **data)
+    if name == "record_payment":
+        return actions.record_payment(user, dossier=dossier, **data)
     return actions.return_result(user, dossier=dossier, note=data["note"])
 
 
 SUCCESS = {
+    "accept_online": gettext_lazy("The online dossier was accepted; print the receipt (form 01)."),
+    "return_online": gettext_lazy(
+        "The online dossier was returned to the applicant to complete it (form 02)."
+    ),
+    "refuse_online": gettext_lazy("The online dossier was refused (form 03)."),
     "forward": gettext_lazy("The dossier was handed over."),
     "return": gettext_lazy("The dossier was returned to the previous step."),
     "request_supplement": gettext_lazy(
@@ -252,6 +297,8 @@ SUCCESS = {
     "resubmit": gettext_lazy("The completed dossier was recorded; the time limit restarts today."),
     "extend": gettext_lazy("The new appointment was recorded; print the apology letter (form 04)."),
     "stop": gettext_lazy("Processing was stopped; print the refusal (form 03)."),
+    "request_fees": gettext_lazy("The fees were requested; the clock is paused until payment."),
+    "record_payment": gettext_lazy("The payment was recorded; the clock runs again."),
     "approve": gettext_lazy("The result was approved and handed to the desk."),
     "return_result": gettext_lazy("The result was returned to the applicant."),
 }
