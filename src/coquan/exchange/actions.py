@@ -522,8 +522,10 @@ def answer_recall(actor, *, package: ReceivedPackage, accept: bool, reason: str 
 
     Who: a clerk or administrator of the recipient agency. Accepting marks the recalled
     document's package ``recalled`` (its metadata and the recall's reason stay on both
-    packages) and sends 15; refusing needs a reason and sends 16. Only a recall in state
-    ``parsed`` can be answered, once.
+    packages), cancels the incoming document registered from it (documents
+    ``cancel_recalled_incoming``: status ``recalled``, a timeline row with the reason, the
+    time and the clerk; out of the handling queues) and sends 15; refusing needs a reason
+    and sends 16. Only a recall in state ``parsed`` can be answered, once.
     """
     reason = (reason or "").strip()
     if not accept and not reason:
@@ -547,6 +549,7 @@ def answer_recall(actor, *, package: ReceivedPackage, accept: bool, reason: str 
     target = _recall_target(locked)
     header = locked.header or {}
     recall_reason = ((header.get("business") or {}).get("doc_reason") or "")[:500]
+    recalled = None
     if accept:
         code = STATUS_RECALL_ACCEPTED
         locked.state = PackageState.REGISTERED
@@ -556,6 +559,10 @@ def answer_recall(actor, *, package: ReceivedPackage, accept: bool, reason: str 
                 state=PackageState.RECALLED,
                 error_params={"recall_reason": recall_reason, "recall_package": locked.pk},
             )
+            if target.state == PackageState.REGISTERED:
+                recalled = _cancel_incoming(
+                    actor, recall=locked, target=target, reason=recall_reason
+                )
     else:
         code = STATUS_RECALL_REFUSED
         locked.state = PackageState.REFUSED
@@ -581,11 +588,33 @@ def answer_recall(actor, *, package: ReceivedPackage, accept: bool, reason: str 
             "state": locked.state,
             "status_sent": code,
             "recalled_package": target.pk if target else None,
+            "recalled_document": recalled.pk if recalled else None,
             "reason": reason,
         },
     )
     package.state = locked.state
     return status
+
+
+def _cancel_incoming(actor, *, recall: ReceivedPackage, target: ReceivedPackage, reason: str):
+    """Cancel the incoming document registered from ``target`` (documents action)."""
+    from coquan.documents.actions import cancel_recalled_incoming
+    from coquan.documents.models import IncomingDocument
+
+    document = (
+        IncomingDocument.objects.filter(agency=target.agency, edxml_document_id=target.document_id)
+        .order_by("-pk")
+        .first()
+    )
+    if document is None:
+        return None
+    return cancel_recalled_incoming(
+        actor,
+        document=document,
+        reason=reason,
+        recalled_at=recall.received_at,
+        sender=recall.sender_name or recall.sender_organ_id,
+    )
 
 
 def _require_sender_clerk(actor, **kwargs) -> None:
