@@ -60,6 +60,9 @@ class IncomingStatus(models.TextChoices):
     DONE = "done", _("Done")
     RETURNED = "returned", _("Returned")
     REFUSED = "refused", _("Refused")
+    # Changed by the sender through electronic exchange (final; received_recall.py):
+    RECALLED = "recalled", _("Recalled")
+    REPLACED = "replaced", _("Replaced")
 
 
 #: Statuses in which the document still waits for someone (open work).
@@ -99,6 +102,12 @@ class StepKind(models.TextChoices):
     RETURNED = "returned", _("Returned")
     REFUSED = "refused", _("Refused")
     GRANTED = "granted", _("Access to a secret document granted")
+    # Changes the sender made through electronic exchange (received_recall.py):
+    RECALLED = "recalled", _("Recalled")
+    UPDATED_BY = "updated_by", _("Updated by a later document")
+    REPLACED_BY = "replaced_by", _("Replaced by a later document")
+    UPDATES = "updates", _("Update of a document sent before")
+    REPLACES = "replaces", _("Replacement of a document sent before")
 
 
 class AssignmentRole(models.TextChoices):

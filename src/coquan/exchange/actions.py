@@ -337,6 +337,11 @@ def record_received_package(
     return Receipt(package=row, created=True, status=status)
 
 
+#: ``BussinessDocType`` of packages that carry a document to register: new (0), update (2),
+#: replacement (3); and the documents ``Delivery`` kinds that send them.
+REGISTRABLE_DOC_TYPES = (0, 2, 3)
+DOCUMENT_DELIVERY_KINDS = ("send", "update", "replace")
+
 #: Order of the statuses on the sender's timeline: the latest shown is the highest rank, so
 #: a late or repeated status never moves a recipient backwards (02 refusal and 15/16 are final).
 STATUS_RANK = {"01": 1, "13": 2, "03": 3, "04": 4, "05": 5, "06": 6, "02": 7, "15": 8, "16": 8}
@@ -354,13 +359,13 @@ def apply_recipient_status(row: ReceivedPackage, package: StatusPackage) -> Reci
     from coquan.exchange.edxml.values import read_timestamp
 
     code = row.status_code
-    kind = "recall" if code in ("15", "16") else "send"
+    kinds = ("recall",) if code in ("15", "16") else DOCUMENT_DELIVERY_KINDS
     message = (
         OutboxMessage.objects.filter(
             kind=OutboxKind.DELIVERY,
             document_id=row.document_id,
             organ_id=row.sender_organ_id,
-            delivery__kind=kind,
+            delivery__kind__in=kinds,
         )
         .select_related("delivery")
         .first()
@@ -483,7 +488,7 @@ def report_progress(*, document, code: str) -> OutgoingStatus | None:
             agency_id=document.agency_id,
             document_id=document.edxml_document_id,
             kind=PackageKind.DOCUMENT,
-            business_doc_type=0,
+            business_doc_type__in=REGISTRABLE_DOC_TYPES,
             state=PackageState.REGISTERED,
         )
         .first()
@@ -509,7 +514,7 @@ def _recall_target(package: ReceivedPackage) -> ReceivedPackage | None:
         .filter(
             agency=package.agency,
             kind=PackageKind.DOCUMENT,
-            business_doc_type=0,
+            business_doc_type__in=REGISTRABLE_DOC_TYPES,
             document_id=package.document_id,
         )
         .first()
@@ -522,8 +527,10 @@ def answer_recall(actor, *, package: ReceivedPackage, accept: bool, reason: str 
 
     Who: a clerk or administrator of the recipient agency. Accepting marks the recalled
     document's package ``recalled`` (its metadata and the recall's reason stay on both
-    packages) and sends 15; refusing needs a reason and sends 16. Only a recall in state
-    ``parsed`` can be answered, once.
+    packages), cancels the incoming document registered from it (documents
+    ``cancel_recalled_incoming``: status ``recalled``, a timeline row with the reason, the
+    time and the clerk; out of the handling queues) and sends 15; refusing needs a reason
+    and sends 16. Only a recall in state ``parsed`` can be answered, once.
     """
     reason = (reason or "").strip()
     if not accept and not reason:
@@ -547,6 +554,7 @@ def answer_recall(actor, *, package: ReceivedPackage, accept: bool, reason: str 
     target = _recall_target(locked)
     header = locked.header or {}
     recall_reason = ((header.get("business") or {}).get("doc_reason") or "")[:500]
+    recalled = None
     if accept:
         code = STATUS_RECALL_ACCEPTED
         locked.state = PackageState.REGISTERED
@@ -556,6 +564,10 @@ def answer_recall(actor, *, package: ReceivedPackage, accept: bool, reason: str 
                 state=PackageState.RECALLED,
                 error_params={"recall_reason": recall_reason, "recall_package": locked.pk},
             )
+            if target.state == PackageState.REGISTERED:
+                recalled = _cancel_incoming(
+                    actor, recall=locked, target=target, reason=recall_reason
+                )
     else:
         code = STATUS_RECALL_REFUSED
         locked.state = PackageState.REFUSED
@@ -581,11 +593,33 @@ def answer_recall(actor, *, package: ReceivedPackage, accept: bool, reason: str 
             "state": locked.state,
             "status_sent": code,
             "recalled_package": target.pk if target else None,
+            "recalled_document": recalled.pk if recalled else None,
             "reason": reason,
         },
     )
     package.state = locked.state
     return status
+
+
+def _cancel_incoming(actor, *, recall: ReceivedPackage, target: ReceivedPackage, reason: str):
+    """Cancel the incoming document registered from ``target`` (documents action)."""
+    from coquan.documents.actions import cancel_recalled_incoming
+    from coquan.documents.models import IncomingDocument
+
+    document = (
+        IncomingDocument.objects.filter(agency=target.agency, edxml_document_id=target.document_id)
+        .order_by("-pk")
+        .first()
+    )
+    if document is None:
+        return None
+    return cancel_recalled_incoming(
+        actor,
+        document=document,
+        reason=reason,
+        recalled_at=recall.received_at,
+        sender=recall.sender_name or recall.sender_organ_id,
+    )
 
 
 def _require_sender_clerk(actor, **kwargs) -> None:
@@ -690,10 +724,13 @@ def register_package(
     the package's fields fill the App. VI incoming metadata (``channel="electronic"``,
     ``edxml_document_id`` = ``DocumentId``, urgency = ``Priority``) and its files become the
     document's files. The package becomes ``registered`` and a status 03 (Đã tiếp nhận) is
-    built for the sender, in the same transaction. Only a new document (``BussinessDocType``
-    0) in state ``parsed`` can be registered; ``document_type`` defaults to the type whose
-    name matches ``TypeName``. ``DuplicateDocument`` (from the documents app) when it looks
-    registered already, unless ``confirm_duplicate``.
+    built for the sender, in the same transaction. Only a document (``BussinessDocType``
+    0 new, 2 update, 3 replacement) in state ``parsed`` can be registered; an update or
+    replacement is linked to the earlier incoming document registered from the original
+    ``DocumentId`` (``_link_revision``: a replacement makes it ``replaced``);
+    ``document_type`` defaults to the type whose name matches ``TypeName``.
+    ``DuplicateDocument`` (from the documents app) when it looks registered already, unless
+    ``confirm_duplicate``.
     """
     from coquan.documents.actions import register_incoming
     from coquan.documents.choices import Channel
@@ -704,7 +741,7 @@ def register_package(
     if (
         locked.state != PackageState.PARSED
         or locked.kind != PackageKind.DOCUMENT
-        or locked.business_doc_type != 0
+        or locked.business_doc_type not in REGISTRABLE_DOC_TYPES
     ):
         raise ValidationError(
             _("Only a new document that was received and not refused can be registered.")
@@ -747,6 +784,7 @@ def register_package(
         edxml_document_id=locked.document_id,
         confirm_duplicate=confirm_duplicate,
     )
+    revised = _link_revision(actor, package=locked, document=document)
     locked.state = PackageState.REGISTERED
     locked.save(update_fields=["state"])
     status = _status_row(
@@ -769,10 +807,51 @@ def register_package(
             % {"document": locked.document_id, "number": document.arrival_number}
         )[:500],
         before={"state": PackageState.PARSED},
-        after={"state": locked.state, "incoming_document": document.pk, "status_sent": "03"},
+        after={
+            "state": locked.state,
+            "incoming_document": document.pk,
+            "status_sent": "03",
+            "revises": revised.pk if revised else None,
+        },
     )
     package.state = locked.state
     return document, status
+
+
+def original_document_id(package: ReceivedPackage) -> str:
+    """``Bussiness/DocumentId`` of an update or replacement: the document it revises."""
+    business = (package.header or {}).get("business") or {}
+    return (business.get("document_id") or "").strip()
+
+
+def _link_revision(actor, *, package: ReceivedPackage, document):
+    """Link a registered update/replacement to the earlier incoming document it revises.
+
+    The earlier document is the agency's incoming document registered from the original
+    ``DocumentId`` (``Bussiness/DocumentId``); when there is none (never received, or not
+    registered) the new document stands alone. A replacement makes the earlier one
+    ``replaced`` (documents ``link_incoming_revision``). Returns the earlier document.
+    """
+    from coquan.documents.actions import link_incoming_revision
+    from coquan.documents.models import IncomingDocument
+
+    if package.business_doc_type not in (2, 3):
+        return None
+    original_id = original_document_id(package)
+    if not original_id:
+        return None
+    original = (
+        IncomingDocument.objects.filter(agency=package.agency, edxml_document_id=original_id)
+        .exclude(pk=document.pk)
+        .order_by("-pk")
+        .first()
+    )
+    if original is None:
+        return None
+    link_incoming_revision(
+        actor, document=document, original=original, replace=package.business_doc_type == 3
+    )
+    return original
 
 
 def generate_agency_key(actor, *, agency, key_size: int = 3072, days: int = 730) -> AgencyKey:

@@ -12,7 +12,8 @@ Each node knows the other through its directory (``Route``: ``http`` to the othe
 signatures are *valid*). The script then issues a document on the province node, waits
 for it on the commune node, registers it there (03), assigns it (04), starts (05) and
 finishes (06) the handling, and shows the statuses arriving on the province node; then
-the province recalls a second document and the commune accepts the recall (15). Every
+the province recalls a second document, which the commune registered, and the commune
+accepts the recall (15): its incoming document becomes "recalled". Every
 step runs through the real actions in a process of the node concerned.
 
 ``python -m coquan.exchange.demo [--keep]``: with ``--keep`` the two nodes keep running
@@ -216,6 +217,31 @@ def step_handle(package_pk: str) -> dict:
     return {"arrival_number": document.arrival_number, "status": document.status}
 
 
+def step_register(package_pk: str) -> dict:
+    """Commune: register a received document (03) without handling it yet."""
+    from django.contrib.auth import get_user_model
+
+    from coquan.exchange.actions import register_package
+    from coquan.exchange.models import ReceivedPackage
+
+    clerk = get_user_model().objects.get(username="vt_xa")
+    package = ReceivedPackage.objects.get(pk=int(package_pk))
+    document, _status = register_package(clerk, package=package)
+    return {"arrival_number": document.arrival_number, "status": document.status}
+
+
+def step_incoming() -> dict:
+    """Commune: its incoming documents with their status (a recalled one shows it)."""
+    from coquan.documents.models import IncomingDocument
+
+    return {
+        "documents": [
+            {"arrival_number": d.arrival_number, "subject": d.subject, "status": d.status}
+            for d in IncomingDocument.objects.order_by("arrival_number")
+        ]
+    }
+
+
 def step_accept_recall(package_pk: str) -> dict:
     from django.contrib.auth import get_user_model
 
@@ -378,9 +404,12 @@ def main(argv=None) -> int:
         )
         say(f"Province sees the statuses: {timeline[0]['statuses']}")
         second = run_step("province", "issue", "V/v báo cáo số liệu quý IV")
-        wait_for(
-            lambda: len(run_step("commune", "received")["packages"]) >= 2, "the second document"
+        packages = wait_for(
+            lambda: (p := run_step("commune", "received")["packages"])[1:] and p,
+            "the second document",
         )
+        registered = run_step("commune", "register", str(packages[1]["id"]))
+        say(f"Commune registered the second one (arrival number {registered['arrival_number']})")
         run_step("province", "recall", str(second["document"]))
         say(f"Province recalled {second['number']}")
         recall = wait_for(
@@ -397,7 +426,12 @@ def main(argv=None) -> int:
             "status 15 on the province node",
         )
         say(f"Commune accepted the recall: {final[0]}")
-        say("Done: document, statuses 01 03 04 05 06 back, recall accepted (15).")
+        incoming = run_step("commune", "incoming")["documents"]
+        say(f"Commune's incoming documents: {incoming}")
+        say(
+            "Done: document, statuses 01 03 04 05 06 back, recall accepted (15), the recalled "
+            "document cancelled on the commune."
+        )
         if options.keep:
             say("Nodes keep running (users vt_so / vt_xa, password demo-exchange); Ctrl-C stops")
             while True:

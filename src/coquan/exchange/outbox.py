@@ -108,8 +108,57 @@ def _recipient_org(delivery):
     return Organization(organ_id=delivery.organ_id, organ_name=delivery.name)
 
 
+def revision_business(delivery, document_id_of_original: str, recipients):
+    """The ``Bussiness`` block of an update (type 2) or a replacement (type 3), standards §1.
+
+    ``Bussiness/DocumentId`` is the *original* document's ``DocumentId`` (the package's own
+    ``DocumentId`` is the revising document's: CoQuan numbers a revision as a new
+    document). An update says its document metadata changed (``DocumentInfo`` 1) and the
+    recipients did not (``DocumentReceiver`` 0: a revision goes to the original's
+    recipients); a replacement names the replaced document and the recipients it is
+    replaced for in ``ReplacementInfoList``.
+    """
+    from coquan.documents.choices import DeliveryKind
+    from coquan.exchange.edxml.codes import BUSINESS_REPLACE, BUSINESS_UPDATE, BUSINESS_WIRE
+    from coquan.exchange.edxml.model import (
+        Business,
+        BusinessDocumentInfo,
+        ReplacementInfo,
+        StaffInfo,
+    )
+    from coquan.exchange.pipeline import SYSTEM_STAFF
+
+    if delivery.kind == DeliveryKind.UPDATE:
+        return Business(
+            document_id=document_id_of_original,
+            doc_type=BUSINESS_UPDATE,
+            doc_reason=BUSINESS_WIRE[BUSINESS_UPDATE],
+            paper=0,
+            staff_info=StaffInfo(staff=SYSTEM_STAFF),
+            document_info=BusinessDocumentInfo(document_info=1, document_receiver=0),
+        )
+    return Business(
+        document_id=document_id_of_original,
+        doc_type=BUSINESS_REPLACE,
+        doc_reason=BUSINESS_WIRE[BUSINESS_REPLACE],
+        paper=0,
+        staff_info=StaffInfo(staff=SYSTEM_STAFF),
+        replacement_info=[
+            ReplacementInfo(
+                document_id=document_id_of_original,
+                organ_ids=[org.organ_id for org in recipients],
+            )
+        ],
+    )
+
+
 def build_delivery_package(delivery) -> bytes:
-    """The signed edXML package of a delivery: the document (new) or its recall (type 1)."""
+    """The signed edXML package of a delivery.
+
+    ``send``: the document (type 0); ``recall``: its recall (type 1); ``update`` /
+    ``replace``: the revising document with its files, as type 2 / 3 referring to the
+    original (``revision_business``).
+    """
     from coquan.documents import files as file_store
     from coquan.documents.choices import DeliveryKind, OutgoingFileKind
     from coquan.documents.models import OutgoingFile
@@ -137,14 +186,16 @@ def build_delivery_package(delivery) -> bytes:
         raise DeliveryError(
             f"agency {agency.organ_id} has no active signing key (coquan exchange_generate_key)"
         )
+    revision = delivery.kind in (DeliveryKind.UPDATE, DeliveryKind.REPLACE)
+    listed_kind = delivery.kind if revision else DeliveryKind.SEND
     recipients = [
         _recipient_org(d)
-        for d in document.deliveries.filter(kind=DeliveryKind.SEND).select_related(
+        for d in document.deliveries.filter(kind=listed_kind).select_related(
             "recipient_agency__parent"
         )
     ] or [_recipient_org(delivery)]
     attachments = []
-    if delivery.kind == DeliveryKind.SEND:
+    if delivery.kind != DeliveryKind.RECALL:
         files = (
             OutgoingFile.objects.filter(document=document, replaced_by__isnull=True)
             .exclude(kind=OutgoingFileKind.OPINION)
@@ -171,6 +222,13 @@ def build_delivery_package(delivery) -> bytes:
             paper=0,
             staff_info=StaffInfo(staff=SYSTEM_STAFF),
         )
+    elif revision:
+        if document.revises_id is None:
+            raise DeliveryError(
+                f"{document_id}: a delivery of kind {delivery.kind} without the original",
+                permanent=True,
+            )
+        business = revision_business(delivery, document_id_of(document.revises), recipients)
     package = DocumentPackage(
         sender=agency_organization(agency),
         recipients=recipients,

@@ -136,7 +136,7 @@ def _can_register(package) -> bool:
     return (
         package.state == PackageState.PARSED
         and package.kind == PackageKind.DOCUMENT
-        and package.business_doc_type == 0
+        and package.business_doc_type in actions.REGISTRABLE_DOC_TYPES
     )
 
 
@@ -190,6 +190,9 @@ def _detail_context(
         "recall_form": recall_form
         or (RecallAnswerForm() if parsed_document and is_recall else None),
         "recalled_by": _recall_of(package),
+        "revises": actions.original_document_id(package)
+        if package.kind == PackageKind.DOCUMENT and package.business_doc_type in (2, 3)
+        else "",
     }
 
 

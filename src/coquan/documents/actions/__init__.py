@@ -32,6 +32,7 @@ from coquan.documents.actions.handling import (
 )
 from coquan.documents.actions.issuing import issue, recall, sign
 from coquan.documents.actions.keys import generate_signing_key
+from coquan.documents.actions.received_recall import *  # noqa: F403 (its __all__)
 from coquan.documents.actions.register import find_duplicates, register_incoming
 from coquan.documents.actions.revising import create_revision
 from coquan.documents.actions.routing import assign, present

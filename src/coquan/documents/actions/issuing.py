@@ -287,7 +287,9 @@ def recall(actor, *, document, reason: str) -> OutgoingDocument:
                 organ_id=sent.organ_id,
                 name=sent.name,
             )
-            for sent in document.deliveries.filter(kind=DeliveryKind.SEND)
+            for sent in document.deliveries.filter(
+                kind__in=(DeliveryKind.SEND, DeliveryKind.UPDATE, DeliveryKind.REPLACE)
+            )
         ],
         ignore_conflicts=True,
     )

@@ -94,6 +94,10 @@ def test_an_update_leaves_the_original_in_force_and_new_recipients_get_the_docum
     # A later update is possible once this one is issued.
     second = _revise(dept, original, RevisionKind.UPDATE)
     assert second.revises == original
+    # Recalling the update reaches every agency it went to, as an update or as a document.
+    actions.recall(dept.clerk, document=new, reason="Đính chính nhầm")
+    notices = Delivery.objects.filter(document=new, kind=DeliveryKind.RECALL)
+    assert sorted(notices.values_list("organ_id", flat=True)) == ["000.00.00.H06", "000.00.15.H06"]
 
 
 def test_updating_a_draft_is_refused(dept):
