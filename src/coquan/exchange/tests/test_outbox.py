@@ -151,6 +151,29 @@ def test_failures_retry_with_back_off_then_the_delivery_is_undeliverable(dept, s
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_waiting_delivery_task_is_not_queued_twice(settings):
+    """Each receipt asks for a delivery on commit; while a ``deliver_outbox`` task is
+    waiting and due, no second one is queued (it will take every due message). A running
+    one or one due later does not count: a new one is queued then."""
+    from django_tasks_db.models import DBTaskResult
+
+    from coquan.exchange.tasks import enqueue_delivery
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    mine = DBTaskResult.objects.filter(task_path="coquan.exchange.tasks.deliver_outbox")
+    enqueue_delivery()
+    enqueue_delivery()
+    enqueue_delivery()
+    assert mine.count() == 1
+    mine.update(status="RUNNING")
+    enqueue_delivery()
+    enqueue_delivery()
+    assert mine.filter(status="READY").count() == 1
+    mine.filter(status="READY").update(run_after=timezone.now() + dt.timedelta(minutes=5))
+    enqueue_delivery()
+    assert mine.filter(status="READY").count() == 2
+
+
 def test_run_worker_delivers_through_the_self_rescheduling_task(settings):
     """``coquan exchange_deliver --enqueue`` then ``coquan run_worker --batch`` (database
     queue, as in production): the task delivers and schedules its next run."""
@@ -171,6 +194,9 @@ def test_run_worker_delivers_through_the_self_rescheduling_task(settings):
     call_command("run_worker", "--batch", "--no-startup-delay", "--worker-id", "w", verbosity=0)
     assert document.deliveries.get().state == "delivered"
     assert RecipientStatus.objects.get().code == "01"
-    first, later = DBTaskResult.objects.order_by("enqueued_at")
+    # Other apps queue their own tasks (search indexing): only this one's count here.
+    first, later = DBTaskResult.objects.filter(
+        task_path="coquan.exchange.tasks.deliver_outbox"
+    ).order_by("enqueued_at")
     assert first.status == "SUCCESSFUL" and later.status == "READY"
     assert later.run_after > timezone.now() + dt.timedelta(seconds=50)
