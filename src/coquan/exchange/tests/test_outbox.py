@@ -150,7 +150,6 @@ def test_failures_retry_with_back_off_then_the_delivery_is_undeliverable(dept, s
     assert delivery.state == "delivered" and delivery.last_error == ""
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_waiting_delivery_task_is_not_queued_twice(settings):
     """Each receipt asks for a delivery on commit; while a ``deliver_outbox`` task is
     waiting and due, no second one is queued (it will take every due message). A running
@@ -174,6 +173,7 @@ def test_a_waiting_delivery_task_is_not_queued_twice(settings):
     assert mine.filter(status="READY").count() == 2
 
 
+@pytest.mark.django_db(transaction=True)
 def test_run_worker_delivers_through_the_self_rescheduling_task(settings):
     """``coquan exchange_deliver --enqueue`` then ``coquan run_worker --batch`` (database
     queue, as in production): the task delivers and schedules its next run."""
