@@ -1,8 +1,11 @@
 """Benchmark: edXML packages end to end between two local CoQuan nodes vs plain HTTP POSTs.
 
-Two nodes on loopback as in ``make demo-exchange`` (separate SQLite databases, Django's
-threaded development server, one delivery worker each). This process is the province
-node's sender. For each package:
+Two nodes on loopback as in ``make demo-exchange`` (separate databases: SQLite files, or
+with a PostgreSQL ``DATABASE_URL`` the databases ``coquan_bench_exchange_province`` and
+``…_commune`` on that server, dropped at the end), each served by gunicorn with sync
+workers as in production (docs/deploy.md; ``--server runserver`` for Django's development
+server), one delivery worker each. This process is the province node's sender. For each
+package:
 
 (b) measured: build the edXML package (one PDF attachment) + sign it (XML-DSig RSA-SHA256,
     the agency's 2048-bit key) + POST it to the commune node's ``/api/v1/exchange/inbox/``
@@ -12,13 +15,15 @@ node's sender. For each package:
     signs and queues the status 01 in the same transaction, and answers 201. Then the
     two nodes' delivery workers start; the commune's sends every status 01 back and the
     time until all reached the province is reported (and a rate including it).
-(a) floor: a plain HTTP POST of the same bytes to the same server process (the inbox
+(a) floor: a plain HTTP POST of the same bytes to the same server processes (the inbox
     without a credential: Django reads the whole body and answers 401).
 
 Sequential requests, interleaved rounds; prints packages/s of both, the ratio, p50/p95
-latencies, and exits 1 below ``--target`` (0.3) or ``--min-rate`` (20/s).
+latencies and the load average, and exits 1 below ``--target`` (0.3) or ``--min-rate``
+(20/s).
 
-    .venv/bin/python bench/exchange.py [--n 200] [--rounds 4]
+    .venv/bin/python bench/exchange.py [--n 200] [--rounds 4] [--workers 2]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/exchange.py
 """
 
 from __future__ import annotations
@@ -33,6 +38,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from harness import pg_admin
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -62,23 +70,45 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds (4)")
     parser.add_argument("--target", type=float, default=0.3)
     parser.add_argument("--min-rate", type=float, default=20.0)
+    parser.add_argument("--server", choices=["gunicorn", "runserver"], default="gunicorn")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     args = parser.parse_args(argv)
 
     workdir = tempfile.mkdtemp(prefix="coquan-bench-exchange-")
     os.environ["COQUAN_DEMO_DIR"] = workdir
     from coquan.exchange import demo
 
+    database_url = os.environ.pop("DATABASE_URL", "")
+    admin = None
+    if database_url.startswith("postgres"):
+        parts = urlsplit(database_url)
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        for name in demo.NODES:
+            database = f"coquan_bench_exchange_{name}"
+            pg_admin(admin, f'DROP DATABASE IF EXISTS "{database}"')
+            pg_admin(admin, f'CREATE DATABASE "{database}"')
+            demo.DATABASE_URLS[name] = urlunsplit(parts._replace(path=f"/{database}"))
+    print(
+        f"== exchange benchmark on {'PostgreSQL' if admin else 'SQLite'}, {args.server}"
+        f"{f' -w {args.workers}' if args.server == 'gunicorn' else ''}, "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     demo.setup_nodes()
     processes = []
+    workers = args.workers if args.server == "gunicorn" else 0
     try:
         for name in demo.NODES:
-            processes += demo.start_node(name, worker=False)
+            processes += demo.start_node(name, worker=False, gunicorn_workers=workers)
         for node in demo.NODES.values():
             demo.wait_for(lambda node=node: demo.up(node["port"]), "node")
         os.environ.update(
-            {k: v for k, v in demo.node_env("province").items() if k.startswith("COQUAN_")}
+            {
+                k: v
+                for k, v in demo.node_env("province").items()
+                if k.startswith("COQUAN_") or k == "DATABASE_URL"
+            }
         )
-        os.environ.pop("DATABASE_URL", None)
         os.environ["DJANGO_SETTINGS_MODULE"] = "coquan.config.settings"
         import django
 
@@ -150,6 +180,7 @@ def main(argv=None) -> int:
             "plain_p95_ms": round(percentile(floor, 0.95) * 1000, 1),
             "all_status_01_back_after_last_send_s": round(status_lag, 1),
             "e2e_with_status_01_back_per_s": round(number / (e2e_time + status_lag), 1),
+            "load_average_1_5_15": [round(x, 1) for x in os.getloadavg()],
             "target_ratio": args.target,
             "target_rate": args.min_rate,
         }
@@ -160,6 +191,12 @@ def main(argv=None) -> int:
             process.terminate()
         for process in processes:
             process.wait(timeout=20)
+        if admin is not None:
+            from django.db import connections
+
+            connections.close_all()
+            for name in demo.NODES:
+                pg_admin(admin, f'DROP DATABASE IF EXISTS "coquan_bench_exchange_{name}"')
 
 
 if __name__ == "__main__":

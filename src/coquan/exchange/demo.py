@@ -50,9 +50,15 @@ NODES = {
 }
 
 
+# A node's PostgreSQL database (``bench/exchange.py`` on PostgreSQL); SQLite when absent.
+DATABASE_URLS: dict[str, str] = {}
+
+
 def node_env(name: str) -> dict:
     (base() / name).mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    if name in DATABASE_URLS:
+        env["DATABASE_URL"] = DATABASE_URLS[name]
     return {
         **env,
         "COQUAN_VAR_DIR": str(base() / name),
@@ -66,7 +72,7 @@ def node_env(name: str) -> dict:
 def run_step(node: str, step: str, *args: str) -> dict:
     """Run ``step`` in a process of ``node``; returns the JSON it prints."""
     done = subprocess.run(  # noqa: S603 (our own module)
-        [sys.executable, "-m", "coquan.exchange.demo", "step", step, *args],
+        [sys.executable, "-m", "coquan.exchange.demo", "step", "--", step, *args],
         env=node_env(node),
         capture_output=True,
         text=True,
@@ -290,15 +296,29 @@ def wait_for(condition, what: str, timeout: float = 90):
     raise SystemExit(f"timed out waiting for {what}")
 
 
-def start_node(name: str, *, server: bool = True, worker: bool = True) -> list:
+def start_node(
+    name: str, *, server: bool = True, worker: bool = True, gunicorn_workers: int = 0
+) -> list:
+    """Start a node's web server and/or delivery worker.
+
+    The server is Django's development server, or with ``gunicorn_workers`` gunicorn with
+    that many sync workers, as in production (docs/deploy.md).
+    """
     env = node_env(name)
     log = open(base() / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the process)
     coquan = [sys.executable, "-m", "coquan.manage"]
+    address = f"127.0.0.1:{NODES[name]['port']}"
     processes = []
     if server:
+        command = [*coquan, "runserver", "--noreload", address]
+        if gunicorn_workers:
+            command = [
+                *(sys.executable, "-m", "gunicorn", "coquan.config.wsgi"),
+                *("-w", str(gunicorn_workers), "-b", address, "--log-level", "warning"),
+            ]
         processes.append(
             subprocess.Popen(  # noqa: S603
-                [*coquan, "runserver", "--noreload", f"127.0.0.1:{NODES[name]['port']}"],
+                command,
                 env=env,
                 stdout=log,
                 stderr=log,

@@ -19,6 +19,7 @@ entry). The helpers below store files and build the status packages.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -152,6 +153,8 @@ def prepare(*, agency, raw: bytes, size: int | None = None, trusted=None, limits
         sha256=hashlib.sha256(raw).hexdigest(),
     )
     limits = limits or edxml_config.current_limits()
+    if trusted is not None:
+        trusted = _once_per_organ(trusted)
     try:
         step_size(prepared, limits)
         tree = step_parse(prepared, limits)
@@ -173,6 +176,18 @@ def prepare(*, agency, raw: bytes, size: int | None = None, trusted=None, limits
 
 
 # --- keys, identities -------------------------------------------------------------------------
+
+
+def _once_per_organ(trusted):
+    """``trusted`` asked once per ``organ_id`` for one package (signature and PDF steps)."""
+    found = {}
+
+    def lookup(organ_id: str):
+        if organ_id not in found:
+            found[organ_id] = list(trusted(organ_id))
+        return found[organ_id]
+
+    return lookup
 
 
 def reply_target(package: DocumentPackage) -> ResponseFor:
@@ -228,22 +243,28 @@ def receipt_key(package, tree) -> str:
 
 def trusted_certificates(organ_id: str):
     """Certificates this deployment knows for ``organ_id``: its agencies' keys still valid."""
-    from cryptography import x509
-
     from coquan.exchange.models import AgencyKey, Route
 
     keys = AgencyKey.objects.for_organ_id(organ_id).filter(not_after__gte=timezone.now())
-    certificates = [key.certificate() for key in keys.only("certificate_pem")]
+    certificates = [_certificate(pem) for pem in keys.values_list("certificate_pem", flat=True)]
     for pem in (
         Route.objects.filter(organ_id=organ_id, active=True)
         .exclude(certificate_pem="")
         .values_list("certificate_pem", flat=True)
     ):
         try:
-            certificates.append(x509.load_pem_x509_certificate(pem.encode("ascii")))
+            certificates.append(_certificate(pem))
         except ValueError:
             log.warning("directory certificate of %s cannot be read", organ_id)
     return certificates
+
+
+@functools.lru_cache(maxsize=256)
+def _certificate(pem: str):
+    """A certificate read once per process (the same few are checked on every receipt)."""
+    from cryptography import x509
+
+    return x509.load_pem_x509_certificate(pem.encode("ascii"))
 
 
 def agency_organization(agency) -> Organization:

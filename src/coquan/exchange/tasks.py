@@ -37,5 +37,27 @@ def deliver_outbox(follow: bool = False) -> dict:
 
 
 def enqueue_delivery() -> None:
-    """Deliver soon (on commit of a change that wrote outbox rows)."""
+    """Deliver soon (on commit of a change that wrote outbox rows).
+
+    Not when a ``deliver_outbox`` task is already waiting and due: it has not started, so
+    it will see the rows just committed (``run_until_idle`` takes every due message). A
+    receipt then costs a read instead of one more row and commit (bench/exchange.py).
+    """
+    if _delivery_waiting():
+        return
     deliver_outbox.enqueue()
+
+
+def _delivery_waiting() -> bool:
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    if not isinstance(task_backends[deliver_outbox.backend], DatabaseBackend):
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return (
+        DBTaskResult.objects.ready()
+        .filter(task_path=deliver_outbox.module_path, queue_name=deliver_outbox.queue_name)
+        .exists()
+    )

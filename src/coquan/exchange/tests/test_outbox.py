@@ -150,6 +150,29 @@ def test_failures_retry_with_back_off_then_the_delivery_is_undeliverable(dept, s
     assert delivery.state == "delivered" and delivery.last_error == ""
 
 
+def test_a_waiting_delivery_task_is_not_queued_twice(settings):
+    """Each receipt asks for a delivery on commit; while a ``deliver_outbox`` task is
+    waiting and due, no second one is queued (it will take every due message). A running
+    one or one due later does not count: a new one is queued then."""
+    from django_tasks_db.models import DBTaskResult
+
+    from coquan.exchange.tasks import enqueue_delivery
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    mine = DBTaskResult.objects.filter(task_path="coquan.exchange.tasks.deliver_outbox")
+    enqueue_delivery()
+    enqueue_delivery()
+    enqueue_delivery()
+    assert mine.count() == 1
+    mine.update(status="RUNNING")
+    enqueue_delivery()
+    enqueue_delivery()
+    assert mine.filter(status="READY").count() == 1
+    mine.filter(status="READY").update(run_after=timezone.now() + dt.timedelta(minutes=5))
+    enqueue_delivery()
+    assert mine.filter(status="READY").count() == 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_run_worker_delivers_through_the_self_rescheduling_task(settings):
     """``coquan exchange_deliver --enqueue`` then ``coquan run_worker --batch`` (database
