@@ -43,12 +43,18 @@ def _pdf(document) -> bytes:
 
 
 def _pyhanko_status(data: bytes, agency):
-    """Validate every signature with pyHanko directly (independently of CoQuan's wrapper)."""
+    """Validate every signature with pyHanko directly (independently of CoQuan's wrapper).
+
+    pyHanko's coroutine runs through ``run_coroutine``: a browser test earlier in the same
+    process leaves Playwright's event loop running, where ``asyncio.run`` is refused.
+    """
     from asn1crypto import pem
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
+
+    from coquan.documents.signing.server import run_coroutine
 
     roots = [
         asn1_x509.Certificate.load(pem.unarmor(text.encode())[2])
@@ -56,7 +62,11 @@ def _pyhanko_status(data: bytes, agency):
     ]
     reader = PdfFileReader(io.BytesIO(data))
     return [
-        validate_pdf_signature(sig, ValidationContext(trust_roots=roots, allow_fetching=False))
+        run_coroutine(
+            lambda sig=sig: async_validate_pdf_signature(
+                sig, ValidationContext(trust_roots=roots, allow_fetching=False)
+            )
+        )
         for sig in reader.embedded_signatures
     ]
 
