@@ -102,7 +102,7 @@ def incoming_list(request):
     today = timezone.localdate()
     tabs = queues.queues_for(roles_in(user, agency))
     queue = queues.pick(tabs, request.GET.get("queue"))
-    base = IncomingDocument.objects.visible_to(user).for_agency(agency)
+    base = IncomingDocument.objects.visible_in(user, agency)
     filterset = IncomingFilter(request.GET or None, queryset=base, agency=agency)
     documents = queues.apply(filterset.qs, queue, user, today)
     if not request.GET.get("ordering"):
