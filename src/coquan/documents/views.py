@@ -108,8 +108,12 @@ def incoming_list(request):
     if not request.GET.get("ordering"):
         documents = documents.order_by(*queue.ordering)
     documents = documents.for_list().with_late_flag(workflow.presentation_late_before(today))
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = queues.counts(base, tabs, user, today)
+    filtered = any(request.GET.get(name) for name in filterset.filters if name != "ordering")
+    paginator = Paginator(documents, PAGE_SIZE)
+    if not filtered:
+        paginator.count = counts[queue.key]  # the same rows: no second COUNT of the tab
+    page = paginator.get_page(request.GET.get("page"))
     agency_param = f"agency={agency.pk}" if request.GET.get("agency") else ""
     context = {
         "agency": agency,
@@ -117,7 +121,7 @@ def incoming_list(request):
         "queue": queue,
         "agency_param": agency_param,
         "filter": filterset,
-        "filtered": any(request.GET.get(name) for name in filterset.filters if name != "ordering"),
+        "filtered": filtered,
         "page": page,
         "page_query": _keep_query(request, "page"),
         "today": today,

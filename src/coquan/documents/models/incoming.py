@@ -208,10 +208,13 @@ class IncomingDocument(DocumentMetadata):
             models.Index(fields=["lead_unit", "status"], name="incoming_lead_unit_idx"),
             models.Index(fields=["agency", "due_date"], name="incoming_due_idx"),
             # Inbox at 10^6 documents (issue 3 benchmark, docs/documents.md): "to assign" in
-            # its order; the overdue and "all" tab counts from the index alone (secrecy and
-            # id are what the visibility rule reads).
+            # its order; its count and those of overdue and "all" from the index alone
+            # (agency, secrecy and id are what the visibility rule reads).
             models.Index(
-                fields=["presented_to", "status", "-urgency", "presented_at", "arrival_number"],
+                fields=[
+                    *("presented_to", "status", "-urgency", "presented_at", "arrival_number"),
+                    *("agency", "secrecy", "id"),
+                ],
                 name="incoming_to_assign_idx",
             ),
             models.Index(
