@@ -35,6 +35,12 @@ class Queue:
     condition: Callable[[object, dt.date], Q] | None
     ordering: tuple[str, ...]
     show_late: bool = False
+    #: The tab's count stops at ``COUNT_CAP`` + 1 and shows as "1000+" (big tabs).
+    capped: bool = False
+
+
+#: Where the count of a ``capped`` tab stops (the tab then reads "1000+").
+COUNT_CAP = 1000
 
 
 QUEUES: tuple[Queue, ...] = (
@@ -59,6 +65,7 @@ QUEUES: tuple[Queue, ...] = (
         ("leader",),
         lambda user, today: q.q_overdue(today),
         ("due_date", "arrival_number"),
+        capped=True,
     ),
     Queue(
         "unit_overdue",
@@ -66,6 +73,7 @@ QUEUES: tuple[Queue, ...] = (
         ("unit_leader",),
         lambda user, today: q.q_overdue(today) & q.q_in_my_units(user),
         ("due_date", "arrival_number"),
+        capped=True,
     ),
     Queue(
         "to_handle",
@@ -88,7 +96,7 @@ QUEUES: tuple[Queue, ...] = (
         lambda user, today: q.q_for_info_of(user),
         ("-arrival_date", "-arrival_number"),
     ),
-    Queue("all", _("All documents"), (), None, ("-arrival_date", "-arrival_number")),
+    Queue("all", _("All documents"), (), None, ("-arrival_date", "-arrival_number"), capped=True),
 )
 
 QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}
@@ -119,11 +127,12 @@ def counts(queryset, queues: list[Queue], user, today: dt.date | None = None) ->
     ``SELECT 'key', COUNT(*) … UNION ALL SELECT …``: each branch is the tab's own query
     (``apply``), planned separately, so a tab with a selective condition (presented to me,
     overdue, named for information) is counted from its index rather than by a scan of
-    everything the person may see (issue 3 benchmark, docs/documents.md).
+    everything the person may see (issue 3 benchmark, docs/documents.md). A ``capped`` tab
+    counts at most ``COUNT_CAP`` + 1 rows (the tab shows "1000+").
     """
     today = today or timezone.localdate()
     parts = [
-        apply(queryset, queue, user, today)
+        _countable(apply(queryset, queue, user, today), queue)
         .order_by()
         .annotate(tab=Value(queue.key, output_field=CharField()))
         .values("tab")
@@ -136,3 +145,15 @@ def counts(queryset, queues: list[Queue], user, today: dt.date | None = None) ->
     result = {queue.key: 0 for queue in queues}
     result.update(dict(parts[0].union(*parts[1:], all=True)))
     return result
+
+
+def _countable(queryset, queue: Queue):
+    if not queue.capped:
+        return queryset
+    first = queryset.order_by().values("pk")[: COUNT_CAP + 1]
+    return queryset.model._default_manager.filter(pk__in=first)
+
+
+def is_capped(queue: Queue, number: int) -> bool:
+    """True when ``number`` is a capped tab's count that stopped at the cap."""
+    return queue.capped and number > COUNT_CAP

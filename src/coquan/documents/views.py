@@ -111,13 +111,14 @@ def incoming_list(request):
     counts = queues.counts(base, tabs, user, today)
     filtered = any(request.GET.get(name) for name in filterset.filters if name != "ordering")
     paginator = Paginator(documents, PAGE_SIZE)
-    if not filtered:
+    if not filtered and not queues.is_capped(queue, counts[queue.key]):
         paginator.count = counts[queue.key]  # the same rows: no second COUNT of the tab
     page = paginator.get_page(request.GET.get("page"))
     agency_param = f"agency={agency.pk}" if request.GET.get("agency") else ""
     context = {
         "agency": agency,
         "tabs": [(tab, counts.get(tab.key, 0)) for tab in tabs],
+        "count_cap": queues.COUNT_CAP,
         "queue": queue,
         "agency_param": agency_param,
         "filter": filterset,
