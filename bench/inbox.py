@@ -14,7 +14,7 @@ of them) it times, for that leader:
 Each is measured three ways, interleaved, ``--rounds`` times: (a) the **floor**, the same
 rows and total from hand-written SQL (one statement for the rows, one for the count; the
 visibility rule reduced to what it means for this person: his agency, not secret unless
-granted); (b) the **ORM** path the page runs (``visible_to`` + queue + filters +
+granted); (b) the **ORM** path the page runs (``visible_in`` + queue + filters +
 ``for_list``/``select_related``, ``Paginator`` count and slice); (c) the **page**, the whole
 server-side view through Django's test client (middleware, session, rendering), and its
 number of SQL queries. The floor and the ORM path must return the same ids.
@@ -23,12 +23,14 @@ Targets (issue 3): ORM p95 ≤ 3 × floor p95 and page p95 ≤ 200 ms; the numbe
 each page is printed and must not depend on N (compare with a run at a small ``--n``; the
 unit tests assert it). Exits 1 when a target is missed.
 
-Database: PostgreSQL from DATABASE_URL (required at scale): a throw-away database
-``coquan_bench_inbox`` on that server, created, filled and dropped by the script; with
-``--reuse`` an existing ``coquan_bench_inbox`` that already holds the documents is used and
-kept (generate once with ``coquan gen_data``). Without DATABASE_URL: a temporary SQLite file.
+Database (``bench/harness.py``): PostgreSQL from DATABASE_URL (required at scale), in the
+throw-away database ``coquan_bench_inbox`` on that server, created, filled and dropped by the
+script; with ``--reuse`` the documents already in ``coquan_bench_inbox`` are used (only the
+missing ones are generated) and the database is kept unless ``--drop``: generate 10^6 once
+(~12 min) and iterate. Without DATABASE_URL: a temporary SQLite file.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/inbox.py
+    … bench/inbox.py --reuse --rounds 15               # again, on the kept data
     .venv/bin/python bench/inbox.py --n 20000           # SQLite, small
 """
 
@@ -36,15 +38,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB = "coquan_bench_inbox"
-ROOT = Path(__file__).resolve().parent.parent
+from harness import bench_main
+
 PAGE = 25
 
 
@@ -54,37 +52,10 @@ def parse_args(argv=None):
     parser.add_argument("--agencies", type=int, default=10, help="agencies (10)")
     parser.add_argument("--rounds", type=int, default=40, help="timed runs per case (40)")
     parser.add_argument(
-        "--reuse", action="store_true", help=f"use (and keep) an existing {BENCH_DB}"
+        "--reuse", action="store_true", help="use (and keep) the data of an earlier run"
     )
+    parser.add_argument("--drop", action="store_true", help="with --reuse: drop at the end")
     return parser.parse_args(argv)
-
-
-def _pg_admin(dsn: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def prepare_environment(tmp: Path, reuse: bool) -> tuple[str, str | None]:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "coquan.config.settings"
-    os.environ["COQUAN_DEBUG"] = "1"
-    os.environ["COQUAN_VAR_DIR"] = str(tmp)
-    os.environ["COQUAN_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
-    sys.path.insert(0, str(ROOT / "src"))
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        path = tmp / "bench.sqlite3"
-        os.environ["COQUAN_SQLITE_PATH"] = str(path)
-        return f"SQLite {path}", None
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    if reuse:
-        return f"PostgreSQL {BENCH_DB} (reused, kept)", None
-    _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    _pg_admin(admin, f'CREATE DATABASE "{BENCH_DB}"')
-    return f"PostgreSQL {BENCH_DB}", admin
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -166,9 +137,7 @@ def orm_queue(user, agency, key: str, page: int, filters: dict | None = None):
 
     today = timezone.localdate()
     queue = queues.QUEUES_BY_KEY[key]
-    documents = queues.apply(
-        IncomingDocument.objects.visible_to(user).for_agency(agency), queue, user, today
-    )
+    documents = queues.apply(IncomingDocument.objects.visible_in(user, agency), queue, user, today)
     if filters:
         documents = IncomingFilter(filters, queryset=documents, agency=agency).qs
     documents = documents.order_by(*queue.ordering)
@@ -386,17 +355,15 @@ def run(args) -> int:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="coquan-bench-inbox-") as tmp:
-        description, admin = prepare_environment(Path(tmp), args.reuse)
-        print(f"== inbox benchmark on {description}", flush=True)
-        try:
-            return run(args)
-        finally:
-            if admin is not None:
-                from django.db import connections
-
-                connections.close_all()
-                _pg_admin(admin, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+    return bench_main(
+        "inbox",
+        "inbox benchmark",
+        run,
+        args,
+        lambda tmp: {"COQUAN_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        reuse=args.reuse,
+        keep=args.reuse and not args.drop,
+    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Per-role work queues of outgoing documents (issue 4, part 8), as data.
 
 Tabs of the outgoing list, each a condition combined with ``visible_to`` in the same
-query; counts of all tabs come from one aggregate query (``queues.counts``):
+query; counts of all tabs come from one statement (``queues.counts``, a COUNT per tab):
 
 - drafters (officer, unit leader, leader): **my drafts** — not issued yet;
 - everyone: **waiting for my review or opinion** (and the form check for clerks);

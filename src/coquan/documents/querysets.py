@@ -66,16 +66,32 @@ def q_handled_by(user) -> Q:
 
 
 def _named_in_round(user, role) -> Q:
+    """Named (in person or through a unit) as ``role`` in the document's current round.
+
+    The ``pk IN (steps naming me or my units as role)`` part is implied by the ``EXISTS``
+    (which adds "in the current round"); it lets the database start from the few steps
+    naming the person (partial indexes ``handling_step_user_role_idx`` /
+    ``handling_step_unit_role_idx``) instead of probing every document of the agency.
+    """
     from coquan.documents.models import HandlingStep
 
-    return Q(
+    units = user_unit_ids(user)
+    named = Q(user_id=user.pk) | Q(unit_id__in=units)
+    steps = HandlingStep.objects.filter(kind=StepKind.ASSIGNED, role=role).order_by()
+    # Two index-served branches: an OR of both inside one subquery is a scan of all steps.
+    ever_named = (
+        steps.filter(user_id=user.pk)
+        .values("document_id")
+        .union(steps.filter(unit_id__in=units).values("document_id"), all=True)
+    )
+    return Q(pk__in=ever_named) & Q(
         Exists(
             HandlingStep.objects.filter(
                 document=OuterRef("pk"),
                 kind=StepKind.ASSIGNED,
                 role=role,
                 round=OuterRef("assignment_round"),
-            ).filter(Q(user_id=user.pk) | Q(unit_id__in=user_unit_ids(user)))
+            ).filter(named)
         )
     )
 
@@ -119,6 +135,27 @@ class IncomingDocumentQuerySet(models.QuerySet):
             | named_in_steps
         )
         return self.filter(agency_id__in=member_agencies).filter(open_ok | secret_ok)
+
+    def visible_in(self, user, agency):
+        """``visible_to(user).for_agency(agency)``: the same rows, with a cheaper plan.
+
+        When the person oversees ``agency`` (an active clerk, leader or admin membership
+        there, or a superuser) the rule of ``visible_to`` reduces, for that agency, to "not
+        secret, or secret and granted": the involvement checks (presented, lead, named in a
+        step) cannot add anything, so they are left out of the SQL instead of being
+        evaluated on every row. Anyone else gets ``visible_to`` unchanged.
+        """
+        from coquan.core.access import roles_in
+        from coquan.documents.models import SecrecyGrant
+
+        if not getattr(user, "is_authenticated", False) or agency is None:
+            return self.none()
+        if user.is_superuser or roles_in(user, agency) & set(OVERSEEING_ROLES):
+            granted = Exists(SecrecyGrant.objects.filter(document=OuterRef("pk"), user_id=user.pk))
+            return self.filter(agency=agency).filter(
+                Q(secrecy=Secrecy.NONE) | (~Q(secrecy=Secrecy.NONE) & granted)
+            )
+        return self.visible_to(user).for_agency(agency)
 
     # --- Queues (each combines with visible_to; the conditions are the q_* functions) ------
 

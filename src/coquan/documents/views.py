@@ -102,22 +102,27 @@ def incoming_list(request):
     today = timezone.localdate()
     tabs = queues.queues_for(roles_in(user, agency))
     queue = queues.pick(tabs, request.GET.get("queue"))
-    base = IncomingDocument.objects.visible_to(user).for_agency(agency)
+    base = IncomingDocument.objects.visible_in(user, agency)
     filterset = IncomingFilter(request.GET or None, queryset=base, agency=agency)
     documents = queues.apply(filterset.qs, queue, user, today)
     if not request.GET.get("ordering"):
         documents = documents.order_by(*queue.ordering)
     documents = documents.for_list().with_late_flag(workflow.presentation_late_before(today))
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = queues.counts(base, tabs, user, today)
+    filtered = any(request.GET.get(name) for name in filterset.filters if name != "ordering")
+    paginator = Paginator(documents, PAGE_SIZE)
+    if not filtered and not queues.is_capped(queue, counts[queue.key]):
+        paginator.count = counts[queue.key]  # the same rows: no second COUNT of the tab
+    page = paginator.get_page(request.GET.get("page"))
     agency_param = f"agency={agency.pk}" if request.GET.get("agency") else ""
     context = {
         "agency": agency,
         "tabs": [(tab, counts.get(tab.key, 0)) for tab in tabs],
+        "count_cap": queues.COUNT_CAP,
         "queue": queue,
         "agency_param": agency_param,
         "filter": filterset,
-        "filtered": any(request.GET.get(name) for name in filterset.filters if name != "ordering"),
+        "filtered": filtered,
         "page": page,
         "page_query": _keep_query(request, "page"),
         "today": today,

@@ -207,6 +207,21 @@ class IncomingDocument(DocumentMetadata):
             models.Index(fields=["lead_user", "status"], name="incoming_lead_user_idx"),
             models.Index(fields=["lead_unit", "status"], name="incoming_lead_unit_idx"),
             models.Index(fields=["agency", "due_date"], name="incoming_due_idx"),
+            # Inbox at 10^6 documents (issue 3 benchmark, docs/documents.md): "to assign" in
+            # its order; its count and those of overdue and "all" from the index alone
+            # (agency, secrecy and id are what the visibility rule reads).
+            models.Index(
+                fields=[
+                    *("presented_to", "status", "-urgency", "presented_at", "arrival_number"),
+                    *("agency", "secrecy", "id"),
+                ],
+                name="incoming_to_assign_idx",
+            ),
+            models.Index(
+                fields=["agency", "status", "due_date", "secrecy", "id"],
+                name="incoming_status_due_idx",
+            ),
+            models.Index(fields=["agency", "secrecy", "id"], name="incoming_secrecy_idx"),
             models.Index(fields=["edxml_document_id"], name="incoming_edxml_id_idx"),
             models.Index(
                 fields=["agency", "code_number", "issued_date"], name="incoming_duplicate_idx"
@@ -287,6 +302,17 @@ class HandlingStep(models.Model):
             models.Index(fields=["document", "kind", "round"], name="handling_step_doc_idx"),
             models.Index(fields=["user", "kind"], name="handling_step_user_idx"),
             models.Index(fields=["unit", "kind"], name="handling_step_unit_idx"),
+            # "Co-handling" / "for information": the documents naming a person or unit.
+            models.Index(
+                fields=["user", "role", "document"],
+                condition=Q(kind=StepKind.ASSIGNED),
+                name="handling_step_user_role_idx",
+            ),
+            models.Index(
+                fields=["unit", "role", "document"],
+                condition=Q(kind=StepKind.ASSIGNED),
+                name="handling_step_unit_role_idx",
+            ),
         ]
 
     def __str__(self) -> str:

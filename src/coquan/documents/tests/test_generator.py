@@ -93,3 +93,26 @@ def test_a_second_run_adds_to_the_data_set(generated):
     assert IncomingDocument.objects.count() == 1700
     doc = IncomingDocument.objects.order_by("-pk").first()
     assert doc.steps.exists()
+
+
+def test_big_tabs_show_a_labelled_capped_count_and_the_list_its_exact_total(client):
+    """Tabs over ``COUNT_CAP`` read "1000+" (with an explanation); totals stay exact."""
+    from coquan.accounts.models import User
+    from coquan.documents import queues
+
+    call_command("gen_data", documents=1300, agencies=1, seed=5, stdout=io.StringIO())
+    leader = User.objects.get(username__endswith="_gd1")
+    visible = IncomingDocument.objects.visible_to(leader).count()
+    assert visible > queues.COUNT_CAP
+    client.force_login(leader)
+    response = client.get(reverse("documents:incoming_list") + "?queue=all")
+    tabs = {tab.key: n for tab, n in response.context["tabs"]}
+    assert tabs["all"] == queues.COUNT_CAP + 1  # stopped at the cap
+    assert response.context["page"].paginator.count == visible  # the list's total is exact
+    html = response.content.decode()
+    assert 'data-testid="count-all" title="Nhiều hơn 1000: chỉ đếm đến mức này.">1000+<' in html
+    waiting = IncomingDocument.objects.filter(
+        presented_to=leader, status=IncomingStatus.PRESENTED
+    ).count()
+    assert tabs["to_assign"] == waiting  # not capped: exact
+    assert f'data-testid="count-to_assign">{waiting}<' in html

@@ -98,3 +98,72 @@ def test_visibility_is_one_sql_query(office, docs):
             rows = list(IncomingDocument.objects.visible_to(user).for_list()[:25])
         assert len(queries) == 2, [q["sql"] for q in queries]
         assert count == len(rows)
+
+
+@pytest.mark.django_db
+def test_visible_in_an_agency_gives_the_same_rows_as_visible_to(office, docs):
+    """The reduced rule for people overseeing the agency changes the plan, never the rows."""
+    from coquan.core.access import clear_access_cache
+
+    superuser = User.objects.create_superuser("vanhanh2", "vh2@example.gov.vn", "x")
+    admin = make_member(office.agency, "admin", username="quantri2")
+    nobody = make_member(office.agency, username="khong-lien-quan2")
+    people = (
+        office.clerk, office.leader, office.unit_leader, office.officer, office.officer2,
+        office.outsider, admin, nobody, superuser,
+    )  # fmt: skip
+    actions.present(office.clerk, document=docs["secret"], leader=office.leader)
+    for user in people:
+        clear_access_cache(user)
+        expected = set(
+            IncomingDocument.objects.visible_to(user)
+            .for_agency(office.agency)
+            .values_list("pk", flat=True)
+        )
+        got = set(
+            IncomingDocument.objects.visible_in(user, office.agency).values_list("pk", flat=True)
+        )
+        assert got == expected, user.username
+    assert docs["secret"].pk in set(
+        IncomingDocument.objects.visible_in(office.leader, office.agency).values_list(
+            "pk", flat=True
+        )
+    )
+    assert docs["secret"].pk not in set(
+        IncomingDocument.objects.visible_in(superuser, office.agency).values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_tab_counts_are_exact_and_one_query(office, docs):
+    """``queues.counts`` (one UNION ALL statement) equals counting each tab on its own."""
+    from django.utils import timezone
+
+    from coquan.core.access import roles_in
+    from coquan.documents import queues
+
+    today = timezone.localdate()
+    for user in (office.clerk, office.leader, office.unit_leader, office.officer2):
+        tabs = queues.queues_for(roles_in(user, office.agency))
+        base = IncomingDocument.objects.visible_in(user, office.agency)
+        with CaptureQueriesContext(connection) as queries:
+            counts = queues.counts(base, tabs, user, today)
+        assert len(queries) == 1
+        expected = {tab.key: queues.apply(base, tab, user, today).count() for tab in tabs}
+        assert counts == expected, user.username
+    leader_tabs = queues.queues_for(roles_in(office.leader, office.agency))
+    leader = queues.counts(
+        IncomingDocument.objects.visible_in(office.leader, office.agency),
+        leader_tabs,
+        office.leader,
+        today,
+    )
+    assert leader["all"] == 3 and leader["to_assign"] == 1
+    assert queues.counts(IncomingDocument.objects.none(), [], office.leader, today) == {}
+    officer2 = queues.counts(
+        IncomingDocument.objects.visible_in(office.officer2, office.agency),
+        queues.queues_for(roles_in(office.officer2, office.agency)),
+        office.officer2,
+        today,
+    )
+    assert officer2["for_info"] == 1

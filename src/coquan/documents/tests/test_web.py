@@ -172,6 +172,22 @@ def test_filters_sorting_and_pagination(client, office):
 
 
 @pytest.mark.django_db
+def test_unfiltered_tab_pages_through_its_tab_count(client, office):
+    """The list takes its total from the tab count (no second COUNT); filtered, its own."""
+    for i in range(3):
+        doc = office.register(code_number=str(700 + i), urgency=i % 2)
+        actions.present(office.clerk, document=doc, leader=office.leader)
+    client.force_login(office.leader)
+    response = client.get(LIST + "?queue=to_assign")
+    tabs = dict((tab.key, count) for tab, count in response.context["tabs"])
+    assert response.context["page"].paginator.count == tabs["to_assign"] == 3
+    assert len(response.context["page"].object_list) == 3
+    response = client.get(LIST + "?queue=to_assign&urgency=1")
+    assert response.context["page"].paginator.count == 1
+    assert len(response.context["page"].object_list) == 1
+
+
+@pytest.mark.django_db
 def test_list_query_count_does_not_depend_on_the_number_of_documents(
     client, office, django_assert_max_num_queries
 ):
