@@ -8,6 +8,15 @@ from __future__ import annotations
 
 DEMO_AGENCY = "000.00.14.H06"
 
+# The Department issues the BTS construction permit as a licence (issue 6 part 4): an
+# agency-own document type "Giấy phép" (GP), added through the documents actions when
+# missing, is the procedure's ``licence_document_type`` (not in the JSON catalogue format,
+# so ``onestop_seed_demo`` sets it on the parsed entry).
+# code, name, abbreviation
+DEMO_LICENCE_TYPE = ("giay-phep", "Giấy phép", "GP")
+# procedure code → document type code of its licence
+DEMO_LICENCES = {"1.005129": DEMO_LICENCE_TYPE[0]}
+
 _LEADER_STEP = {
     "name": "Lãnh đạo Sở xem xét, ký duyệt kết quả",
     "responsible_unit": None,

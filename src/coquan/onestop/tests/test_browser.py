@@ -1,17 +1,32 @@
 """The demo journey in a real browser: the desk receives a BTS permit dossier (receipt PDF
 downloadable), the officer asks for a supplement, the desk records the completed dossier,
-the three steps are passed, the leader approves, the desk returns the result; the public
-lookup shows the progress without personal data. Accessibility is checked on every page."""
+the three steps are passed, the leader approves and the licence is drafted as an outgoing
+document of the Department's type "Giấy phép"; the leader completes, approves and signs it,
+the clerk numbers, seals and issues it (the signed PDF validates with pyHanko); the dossier
+is "Đã xử lý xong" with the licence number, the desk returns the result, the citizen rates
+it; the public lookup shows the progress without personal data. Accessibility is checked on
+every page. The signing keys are the self-signed demo keys of ``make demo`` (a certification
+authority cannot exist here); nothing else is faked."""
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from coquan.core.testing.browser import assert_accessible, login
+from coquan.documents.choices import OutgoingStatus
+from coquan.documents.models import OutgoingDocument
+from coquan.documents.signing import trusted_certificates
+from coquan.documents.signing.verify import verify_pdf
+from coquan.documents.tests import samples
+from coquan.documents.tests.conftest import ensure_reference_data
+from coquan.onestop.choices import DossierStatus
+from coquan.onestop.demo import DEMO_AGENCY
 from coquan.onestop.models import Dossier
 from coquan.org.management.commands.seed_demo import DEMO_PASSWORD
 
@@ -40,8 +55,22 @@ def take_step(page, step: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_bts_permit_from_desk_to_result(page, live_server):
+def open_card(page, step: str):
+    card = page.locator(f"[data-step-card={step}]")
+    if card.get_attribute("open") is None:
+        card.locator("> summary").click()
+    return page.locator(f"form[data-step={step}]")
+
+
+def test_bts_permit_from_desk_to_result(page, live_server, tmp_path):
+    ensure_reference_data()
     call_command("onestop_seed_demo")
+    # The demo keys, as ``make demo`` makes them: the Department's seal and the director's.
+    call_command("documents_signing_key", DEMO_AGENCY, if_missing=True, stdout=io.StringIO())
+    call_command(
+        "documents_signing_key", DEMO_AGENCY, user="giamdoc", if_missing=True, stdout=io.StringIO()
+    )
+    page.on("dialog", lambda dialog: dialog.accept())
 
     # 1. The desk officer finds the procedure and receives the dossier.
     sign_in(page, live_server, "motcua")
@@ -118,9 +147,92 @@ def test_bts_permit_from_desk_to_result(page, live_server):
     open_dossier(page, live_server, dossier.pk)
     page.locator("#id_approve-result_note").fill("Giấy phép xây dựng trạm BTS số 27/GPXD-STTTT")
     take_step(page, "approve")
+    # The result is a licence: it is drafted as an outgoing document, the dossier waits.
+    expect(page.get_by_test_id("status")).to_contain_text("Đang xử lý")
+    expect(page.get_by_test_id("licence")).to_contain_text("dự thảo văn bản đi")
+    assert_accessible(page)
+
+    # 5b. The director completes the licence draft (its file), submits, approves and signs.
+    page.get_by_test_id("licence").get_by_role("link").click()
+    expect(page.get_by_test_id("document-status")).to_have_text("Dự thảo")
+    licence_file = tmp_path / "Giay phep xay dung tram BTS.pdf"
+    licence_file.write_bytes(samples.draft_pdf_bytes("giấy phép xây dựng trạm BTS"))
+    page.get_by_role("link", name="Sửa dự thảo").click()
+    form = page.get_by_test_id("draft-form")
+    form.get_by_label("Phiên bản mới của tệp dự thảo").set_input_files(str(licence_file))
+    form.get_by_role("button", name="Lưu dự thảo").click()
+    expect(page.get_by_test_id("document-status")).to_have_text("Dự thảo")
+    open_card(page, "submit").get_by_role("button", name="Trình duyệt").click()
+    expect(page.get_by_test_id("document-status")).to_have_text("Đang xem xét")
+    licence_url = page.url
+
+    # 5c. The office (the clerk) checks the form.
+    sign_in(page, live_server, "vanthu")
+    page.goto(licence_url)
+    open_card(page, "check").get_by_role("button", name="Thể thức đúng quy định").click()
+    expect(page.get_by_test_id("timeline")).to_contain_text("Đã kiểm tra thể thức")
+
+    # 5d. The director approves and signs with the demo key.
+    sign_in(page, live_server, "giamdoc")
+    page.goto(licence_url)
+    open_card(page, "approve").get_by_role("button", name="Duyệt dự thảo").click()
+    expect(page.get_by_test_id("document-status")).to_have_text("Đã duyệt")
+    open_card(page, "sign").get_by_role("button", name="Ký số").click()
+    expect(page.get_by_test_id("document-status")).to_have_text("Đã ký")
+    open_dossier(page, live_server, dossier.pk)
+    expect(page.get_by_test_id("status")).to_contain_text("Đang xử lý")  # signed ≠ issued
+
+    # 5e. The clerk numbers, seals and issues it from the queue: the dossier is resolved.
+    sign_in(page, live_server, "vanthu")
+    page.get_by_role("link", name="Văn bản đi", exact=True).first.click()
+    expect(page.get_by_test_id("count-to_issue")).to_have_text("1")
+    page.locator("[data-queue=to_issue]").click()
+    page.get_by_test_id("outgoing-table").get_by_role("link").first.click()
+    open_card(page, "issue").get_by_role("button", name="Cấp số, ký số cơ quan và ban hành").click()
+    expect(page.get_by_test_id("document-status")).to_have_text("Đã ban hành")
+    expect(page.get_by_test_id("verification")).to_contain_text("Chữ ký số hợp lệ")
+    assert_accessible(page)
+    licence = OutgoingDocument.objects.select_related("register_book", "document_type").get()
+    number = licence.number_and_notation
+    # The number follows the register book: the next number of the year, in the "GP" form.
+    assert licence.status == OutgoingStatus.ISSUED
+    assert licence.document_type.abbreviation == "GP"
+    assert licence.register_book.year == licence.issued_date.year
+    assert licence.register_number == licence.register_book.last_number == 1
+    assert number.startswith("01/GP-"), number
+    expect(page.get_by_test_id("number")).to_contain_text(f"Số: {number}")
+    assert (licence.drafter.username, licence.signer.username, licence.issued_by.username) == (
+        "giamdoc",
+        "giamdoc",
+        "vanthu",
+    )
+    # The signed PDF, downloaded from the page, validates with pyHanko: signer and seal.
+    main_file = (
+        page.get_by_test_id("files")
+        .locator("li")
+        .filter(has_text="Văn bản chính")
+        .filter(has_text="Đã có chữ ký của người ký và của cơ quan")
+    )
+    expect(main_file).to_have_count(1)
+    with page.expect_download() as download_info:
+        main_file.get_by_role("link").click()
+    signed = Path(download_info.value.path()).read_bytes()
+    result = verify_pdf(signed, trusted_certificates(licence.agency), use_cache=False)
+    assert result.ok, result.message
+    assert [s.signer for s in result.signatures] == [
+        "Đặng Đình Quảng",
+        "Sở Thông tin và Truyền thông tỉnh Bắc Giang",
+    ]
+    # The dossier, as the desk sees it: resolved, with the licence number.
+    sign_in(page, live_server, "motcua")
+    open_dossier(page, live_server, dossier.pk)
     expect(page.get_by_test_id("status")).to_contain_text("Đã xử lý xong")
+    expect(page.get_by_test_id("licence")).to_have_text(number)
     expect(page.get_by_test_id("timeliness")).to_be_visible()
     assert_accessible(page)
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RESOLVED and dossier.licence_number == number
+    assert dossier.result_ready_at == licence.issued_at
 
     # 6. The desk returns the result.
     sign_in(page, live_server, "motcua")
@@ -163,6 +275,8 @@ def test_bts_permit_from_desk_to_result(page, live_server):
     steps = page.get_by_test_id("public-steps")
     expect(steps.locator('li[data-state="done"]')).to_have_count(3)
     expect(steps).to_contain_text("Thẩm định hồ sơ, kiểm tra hiện trường")
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RETURNED and dossier.licence_number == number
     content = page.content()
     for private in (APPLICANT, ID_NUMBER, ADDRESS, PHONE, "Ngô Thị Thanh Huyền", "Hoàng Văn Dũng"):
         assert private not in content

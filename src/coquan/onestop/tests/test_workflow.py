@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from coquan.audit.models import AuditEntry
+from coquan.documents.models import DocumentType
 from coquan.onestop import actions, workflow
 from coquan.onestop.choices import DossierStatus
 from coquan.onestop.models import Dossier, DossierStatusChange, Procedure
@@ -201,3 +202,28 @@ def test_demo_catalogue_command_is_idempotent():
         assert procedure.steps.count() == 3
         assert procedure.components.filter(required=True).exists()
     assert AuditEntry.objects.filter(action="onestop.procedure.import").count() == 1
+    # The BTS permit is issued as a licence of the Department's own type "Giấy phép" (GP).
+    bts = procedures.get(code="1.005129")
+    assert bts.licence_document_type == "giay-phep"
+    assert set(procedures.values_list("licence_document_type", flat=True)) == {"", "giay-phep"}
+    licence_type = DocumentType.objects.available_to(bts.agency).get(code="giay-phep")
+    assert (licence_type.agency_id, licence_type.name, licence_type.abbreviation) == (
+        bts.agency_id,
+        "Giấy phép",
+        "GP",
+    )
+    assert AuditEntry.objects.filter(action="documents.types.save").count() == 1
+
+
+def test_demo_catalogue_made_before_the_licence_gets_a_new_version():
+    """A demo database seeded before the BTS licence: the next run publishes version 2."""
+    call_command("onestop_seed_demo")
+    Procedure.objects.filter(code="1.005129").update(licence_document_type="")
+    call_command("onestop_seed_demo")
+    versions = Procedure.objects.filter(code="1.005129").order_by("version")
+    assert list(versions.values_list("version", "state", "licence_document_type")) == [
+        (1, "retired", ""),
+        (2, "published", "giay-phep"),
+    ]
+    call_command("onestop_seed_demo")
+    assert Procedure.objects.filter(code="1.005129").count() == 2

@@ -4,7 +4,10 @@ handle it (idempotent: running it again creates nothing twice).
 Runs ``seed_demo`` first when the demo province is missing. The four procedures of
 ``onestop.demo`` are imported and published by the Department's administrator through
 ``actions.import_catalogue`` (one audit entry); two telecom and two press staff are added
-so that the demo permits can go through all their steps.
+so that the demo permits can go through all their steps. The BTS permit is issued as a
+licence: the Department's own document type "Giấy phép" (GP) is added through the documents
+actions when missing and set as the procedure's ``licence_document_type`` (a demo database
+made before that gets a new published version of the procedure with it).
 """
 
 from __future__ import annotations
@@ -17,7 +20,14 @@ from django.db import transaction
 
 from coquan.accounts.models import User
 from coquan.onestop import actions, catalogue_io
-from coquan.onestop.demo import DEMO_AGENCY, DEMO_CATALOGUE, DEMO_STAFF
+from coquan.onestop.choices import ProcedureState
+from coquan.onestop.demo import (
+    DEMO_AGENCY,
+    DEMO_CATALOGUE,
+    DEMO_LICENCE_TYPE,
+    DEMO_LICENCES,
+    DEMO_STAFF,
+)
 from coquan.onestop.models import Procedure
 from coquan.org.management.commands.seed_demo import DEMO_PASSWORD
 from coquan.org.models import Agency, Membership, Position, Role, Unit
@@ -66,15 +76,39 @@ class Command(BaseCommand):
             membership.roles.add(*Role.objects.filter(code__in=roles))
         return added
 
+    def _licence_type(self, admin, agency) -> None:
+        from coquan.documents.actions.types import save_document_type
+        from coquan.documents.models import DocumentType
+
+        code, name, abbreviation = DEMO_LICENCE_TYPE
+        if not DocumentType.objects.available_to(agency).filter(code=code).exists():
+            save_document_type(
+                admin, agency=agency, code=code, name=name, abbreviation=abbreviation
+            )
+
     def _catalogue(self, agency) -> int:
-        known = set(Procedure.objects.filter(agency=agency).values_list("code", flat=True))
+        admin = User.objects.get(username=ADMIN_USERNAME)
+        self._licence_type(admin, agency)
+        procedures = Procedure.objects.filter(agency=agency)
+        known = set(procedures.values_list("code", flat=True))
+        # A demo database made before the licence: its published version gets a successor.
+        known -= {
+            code
+            for code, licence_type in DEMO_LICENCES.items()
+            if not procedures.filter(code=code, state=ProcedureState.DRAFT).exists()
+            and not procedures.filter(
+                code=code, state=ProcedureState.PUBLISHED, licence_document_type=licence_type
+            ).exists()
+        }
         wanted = {
             **DEMO_CATALOGUE,
             "procedures": [p for p in DEMO_CATALOGUE["procedures"] if p["code"] not in known],
         }
         if not wanted["procedures"]:
             return 0
-        admin = User.objects.get(username=ADMIN_USERNAME)
         entries = catalogue_io.parse(wanted, agency)
+        for entry in entries:
+            if entry.get("code") in DEMO_LICENCES:
+                entry["licence_document_type"] = DEMO_LICENCES[entry["code"]]
         created = actions.import_catalogue(admin, agency=agency, entries=entries, publish=True)
         return len(created)
