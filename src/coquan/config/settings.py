@@ -146,6 +146,11 @@ if DATABASE_URL:
         DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
             "COQUAN_TEST_DB_NAME", DATABASES["default"]["NAME"]
         )
+        # JIT compilation costs 1–2.5 s on the large counts of the inboxes and reports and
+        # gains nothing on these short statements (docs/documents.md, bench/inbox.py).
+        if not env_bool("COQUAN_PG_JIT", False):
+            options = DATABASES["default"].setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 else:
     DATABASES = {
         "default": {
