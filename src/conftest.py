@@ -36,6 +36,17 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: rate-limit counters (lookup, portal sign-in)
+    and cached values of one test must not decide another that runs in the same process."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db):
     from coquan.core.testing.access_matrix import build_world

@@ -221,7 +221,7 @@ def test_applicant_rates_on_the_portal(client, office):
     owner = register()
     dossier = actions.accept_online(office.desk, dossier=submit(office, owner))
     url = reverse("onestop:portal_dossier", args=[dossier.pk])
-    portal_sign_in(client)
+    assert portal_sign_in(client).status_code == 302  # signed in (not refused)
     assert 'data-testid="rate-card"' not in client.get(url).content.decode()
     finish(office, dossier, dossier.received_at, dossier.received_at)
     assert 'data-testid="rate-card"' in client.get(url).content.decode()
