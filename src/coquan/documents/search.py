@@ -31,17 +31,11 @@ def attachment_text(document) -> str:
     return files_text(document.attachments.all())
 
 
-def _label(choices, code: str) -> str:
-    try:
-        return str(choices(code).label)
-    except ValueError:
-        return code
-
-
 class IncomingDocumentIndex(SearchIndex):
     """Incoming documents (văn bản đến): one entry per document."""
 
     model_label = "documents.IncomingDocument"
+    status_choices = IncomingStatus
     related = {"documents.Attachment": "document_id"}
     # visible_to(user) is one SQL statement on user.pk, user.is_superuser and today's date;
     # memberships, roles, grants and assignments are read by it when it runs.
@@ -74,9 +68,6 @@ class IncomingDocumentIndex(SearchIndex):
     def url(self, object_id: int) -> str:
         return reverse("documents:incoming_detail", args=[object_id])
 
-    def status_label(self, code: str) -> str:
-        return _label(IncomingStatus, code)
-
 
 class OutgoingDocumentIndex(SearchIndex):
     """Outgoing documents (văn bản đi), drafts included: one entry per document.
@@ -86,6 +77,7 @@ class OutgoingDocumentIndex(SearchIndex):
     """
 
     model_label = "documents.OutgoingDocument"
+    status_choices = OutgoingStatus
     related = {"documents.OutgoingFile": "document_id"}
     # visible_to(user) reads memberships, roles, chain tasks and receipts in its own SQL.
     visibility_cacheable = True
@@ -119,9 +111,6 @@ class OutgoingDocumentIndex(SearchIndex):
 
     def url(self, object_id: int) -> str:
         return reverse("documents:outgoing_detail", args=[object_id])
-
-    def status_label(self, code: str) -> str:
-        return _label(OutgoingStatus, code)
 
 
 register(IncomingDocumentIndex())

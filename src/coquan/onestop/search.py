@@ -22,6 +22,7 @@ class DossierIndex(SearchIndex):
     """One-stop dossiers (hồ sơ thủ tục hành chính): one entry per dossier."""
 
     model_label = "onestop.Dossier"
+    status_choices = DossierStatus
     # visible_to(user) reads memberships, roles and hand-overs in its own SQL.
     visibility_cacheable = True
 
@@ -48,12 +49,6 @@ class DossierIndex(SearchIndex):
 
     def url(self, object_id: int) -> str:
         return reverse("onestop:dossier_detail", args=[object_id])
-
-    def status_label(self, code: str) -> str:
-        try:
-            return str(DossierStatus(code).label)
-        except ValueError:
-            return code
 
 
 register(DossierIndex())

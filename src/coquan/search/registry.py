@@ -52,8 +52,8 @@ class SearchIndex:
     Subclasses set ``model_label`` and implement ``entry``; they may override ``queryset``
     (``select_related``/``prefetch_related`` for rebuilding in chunks), ``visible`` (the
     model's objects a person may see: ``visible_to(user)`` by default), ``url``,
-    ``status_label`` and ``related`` (other models whose changes change this model's entry:
-    ``{"app.Model": "fk_attname"}``).
+    ``status_choices`` (or ``status_label``) and ``related`` (other models whose changes
+    change this model's entry: ``{"app.Model": "fk_attname"}``).
     """
 
     model_label: str = ""
@@ -63,6 +63,8 @@ class SearchIndex:
     #: day, every access rule being read by that SQL when it runs (no ids or flags computed
     #: in Python): the search backend then keeps the compiled SQL instead of rebuilding it.
     visibility_cacheable: bool = False
+    #: The model's status choices (a ``TextChoices``): ``status_label`` reads labels there.
+    status_choices = None
 
     @property
     def model(self):
@@ -98,6 +100,11 @@ class SearchIndex:
         raise NotImplementedError
 
     def status_label(self, code: str) -> str:
+        if self.status_choices is not None:
+            try:
+                return str(self.status_choices(code).label)
+            except ValueError:
+                pass
         return code
 
 
