@@ -6,7 +6,6 @@ form, the API, and later the transports (which call it as the system, ``actor`` 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -113,10 +112,11 @@ def receive_package(
     raw_name = ""
     files: list[str] = []
     if prepared.accepted:
-        existing = _existing(agency, prepared)
-        if existing is None:
-            raw_name = pipeline.store_raw(agency, prepared)
-            files = pipeline.store_attachments(agency, prepared)
+        # Stored before the row, content-addressed: a redelivery finds the same files
+        # (``_store`` writes nothing twice) and the receipt key's unique constraint in
+        # ``record_received_package`` returns the first row, so no look-up first.
+        raw_name = pipeline.store_raw(agency, prepared)
+        files = pipeline.store_attachments(agency, prepared)
     elif prepared.keep_raw:
         raw_name = pipeline.store_raw(agency, prepared)
     return record_received_package(
@@ -188,13 +188,8 @@ def _refusal_params(refusal: PackageRefused | None) -> dict:
 def _status_row(
     *, actor, agency, package, code: str, response_for, description=""
 ) -> OutgoingStatus:
-    content, signed = pipeline.build_status(
-        agency=agency,
-        actor=actor,
-        code=code,
-        response_for=response_for,
-        description=description,
-    )
+    """Record a status about ``package`` and queue it (its bytes are built and signed by
+    the delivery worker before the first send: ``pipeline.status_content``)."""
     row = OutgoingStatus.objects.create(
         agency=agency,
         package=package,
@@ -202,9 +197,7 @@ def _status_row(
         description=(description or pipeline.STATUS_WIRE[code])[:500],
         recipient_organ_id=response_for.organ_id,
         document_id=response_for.document_id[:255],
-        content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
-        signed=signed,
+        response_for=pipeline.response_for_json(response_for),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if row.recipient_organ_id:
@@ -216,8 +209,6 @@ def _status_row(
             agency=agency,
             organ_id=row.recipient_organ_id,
             document_id=row.document_id,
-            content=content,
-            sha256=row.sha256,
         )
         kick_on_commit()
     return row

@@ -268,11 +268,14 @@ class ReceivedAttachment(models.Model):
 
 
 class OutgoingStatus(models.Model):
-    """A status package this agency built about a received document (01, 02 ...).
+    """A status package this agency sends about a received document (01, 02 ...).
 
-    Built and stored with its bytes (signed when the agency has an active key) by the
-    receive pipeline in the same transaction as the package's state change. Sending it
-    back is the outbox's job (a later part of issue 5).
+    Recorded with its outbox row in the same transaction as the package's state change:
+    the code, description, time (``created_at``), acting person (``created_by``) and the
+    document answered (``response_for``, the edXML ``ResponseFor`` as JSON). Its bytes
+    (signed when the agency has an active key) are built once, by the delivery worker
+    before the first send (``pipeline.status_content``), and never change afterwards:
+    the receipt's request does no signing (bench/exchange.py).
     """
 
     agency = models.ForeignKey(
@@ -291,8 +294,9 @@ class OutgoingStatus(models.Model):
     description = models.CharField(_("description"), max_length=500)
     recipient_organ_id = models.CharField(_("recipient identifier"), max_length=13)
     document_id = models.CharField(_("document identifier"), max_length=255, blank=True)
-    content = models.BinaryField(_("package"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    response_for = models.JSONField(_("document answered"), default=dict, blank=True)
+    content = models.BinaryField(_("package"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     signed = models.BooleanField(_("signed"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(

@@ -334,7 +334,9 @@ def ensure_content(message: OutboxMessage) -> bytes:
     if message.content:
         return bytes(message.content)
     if message.kind == OutboxKind.STATUS:
-        content = bytes(message.status.content)
+        from coquan.exchange.pipeline import status_content
+
+        content = status_content(message.status)
     else:
         content = build_delivery_package(message.delivery)
     sha = hashlib.sha256(content).hexdigest()

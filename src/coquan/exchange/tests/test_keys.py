@@ -14,6 +14,7 @@ from coquan.exchange.edxml import build_document_package
 from coquan.exchange.edxml.safe import parse_xml
 from coquan.exchange.edxml.signing import verify_tree
 from coquan.exchange.models import AgencyKey
+from coquan.exchange.pipeline import status_content
 from coquan.exchange.tests.helpers import RECIPIENT, SENDER, key_pair, make_package
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_statuses_are_signed_with_the_new_key(recipient, clerk):
         clerk, agency=recipient, raw=build_document_package(make_package()), source="web"
     )
     result = verify_tree(
-        parse_xml(bytes(receipt.status.content)),
+        parse_xml(status_content(receipt.status)),
         sender_organ_id=RECIPIENT,
         trusted=lambda organ_id: [key.certificate()],
     )

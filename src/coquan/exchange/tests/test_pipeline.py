@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from coquan.audit.models import AuditEntry
 from coquan.core.testing.factories import AgencyFactory, make_member
@@ -26,6 +28,7 @@ from coquan.exchange.edxml import (
 from coquan.exchange.edxml.safe import parse_xml
 from coquan.exchange.edxml.signing import verify_tree
 from coquan.exchange.models import OutgoingStatus, ReceivedAttachment, ReceivedPackage
+from coquan.exchange.pipeline import status_content
 from coquan.exchange.tests.helpers import (
     RECIPIENT,
     SAMPLE_NEW,
@@ -115,7 +118,7 @@ def test_signed_document_from_a_known_agency_is_received(recipient, sender_agenc
     status = receipt.status
     assert status.status_code == "01"
     assert status.recipient_organ_id == SENDER
-    answer = parse_package(bytes(status.content))
+    answer = parse_package(status_content(status))
     assert isinstance(answer, StatusPackage)
     assert answer.status_code == "01"
     assert answer.description == "Đã đến"
@@ -135,13 +138,28 @@ def test_status_01_is_signed_with_the_recipients_key(recipient, sender_agency, c
     key_pem, cert_pem = key_pair(RECIPIENT)
     install_agency_key(None, agency=recipient, private_key_pem=key_pem, certificate_pem=cert_pem)
     receipt = receive_package(clerk, agency=recipient, raw=signed(), source="api")
-    assert receipt.status.signed
+    # Recorded in the receipt's transaction; built and signed by the worker before sending.
+    row = OutgoingStatus.objects.get(pk=receipt.status.pk)
+    assert row.content is None and not row.signed and row.sha256 == ""
+    content = status_content(row)
     result = verify_tree(
-        parse_xml(bytes(receipt.status.content)),
+        parse_xml(content),
         sender_organ_id=RECIPIENT,
         trusted=lambda organ_id: [certificate_for(RECIPIENT)],
     )
     assert result.status == "valid"
+    stored = OutgoingStatus.objects.get(pk=row.pk)
+    assert stored.signed and bytes(stored.content) == content
+    assert stored.sha256 == hashlib.sha256(content).hexdigest()
+    # Built once: the same bytes on every later call, whoever asks.
+    assert status_content(OutgoingStatus.objects.get(pk=row.pk)) == content
+    answer = parse_package(content)
+    assert answer.status_code == "01"
+    assert answer.staff_info.staff == (clerk.full_name or clerk.get_username())
+    assert answer.timestamp == timezone.localtime(row.created_at).replace(
+        tzinfo=None, microsecond=0
+    )
+    assert answer.response_for.document_id == row.document_id
 
 
 def test_interop_sample_is_received_with_an_unverifiable_signature(sample_recipient, sample_clerk):
@@ -180,7 +198,7 @@ def test_system_actor_may_receive(recipient, sender_agency):
     assert receipt.accepted
     assert receipt.package.received_by is None
     assert receipt.status.created_by is None
-    answer = parse_package(bytes(receipt.status.content))
+    answer = parse_package(status_content(receipt.status))
     assert answer.staff_info.staff == pipeline.SYSTEM_STAFF
 
 
@@ -221,16 +239,19 @@ def test_concurrent_delivery_is_settled_by_the_database(
 ):
     raw = signed()
     first = receive_package(clerk, agency=recipient, raw=raw, source="web")
-    calls = []
+    looked_up = []
+    existing = actions._existing
 
-    def not_seen_yet(agency, prepared):
-        # the second worker checked before the first committed
-        calls.append(1)
-        return None if len(calls) == 1 else first.package
+    def spy(agency, prepared):
+        looked_up.append(1)
+        return existing(agency, prepared)
 
-    monkeypatch.setattr(actions, "_existing", not_seen_yet)
+    monkeypatch.setattr(actions, "_existing", spy)
+    # No look-up before writing (two workers would both see nothing): the receipt key's
+    # unique constraint refuses the second row and only then is the first one read.
     again = receive_package(clerk, agency=recipient, raw=raw, source="api")
     assert not again.created and again.package.pk == first.package.pk
+    assert looked_up == [1]
     assert counts() == (1, 1, 1)
 
 
@@ -301,7 +322,7 @@ def test_package_for_another_agency_is_refused_with_status_02(recipient, clerk):
     status = OutgoingStatus.objects.get()
     assert status.recipient_organ_id == SENDER
     assert "000.01.40.H06" in status.description
-    answer = parse_package(bytes(status.content))
+    answer = parse_package(status_content(status))
     assert answer.status_code == "02"
     assert answer.response_for.document_id == other.document_id
 
@@ -422,7 +443,7 @@ def test_clerk_refuses_a_received_document(recipient, clerk):
     assert package.refusal.code == "refused_by_clerk"
     assert status.status_code == "02"
     assert status.description == "Từ chối tiếp nhận: Văn bản không thuộc thẩm quyền xã"
-    assert parse_package(bytes(status.content)).response_for.document_id == package.document_id
+    assert parse_package(status_content(status)).response_for.document_id == package.document_id
     with pytest.raises(ValidationError):
         refuse_package(clerk, package=package, reason="lần nữa")
     assert AuditEntry.objects.filter(action="exchange.package.refuse").count() == 1

@@ -16,6 +16,7 @@ from coquan.exchange.choices import PackageState
 from coquan.exchange.edxml import DocumentType as EdxmlDocumentType
 from coquan.exchange.edxml import build_document_package, parse_package
 from coquan.exchange.models import OutgoingStatus
+from coquan.exchange.pipeline import status_content
 from coquan.exchange.tests.helpers import SENDER, make_package
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_clerk_registers_a_received_document(recipient, clerk):
     package.refresh_from_db()
     assert package.state == PackageState.REGISTERED
     assert status.status_code == "03"
-    answer = parse_package(bytes(status.content))
+    answer = parse_package(status_content(status))
     assert answer.description == "Đã tiếp nhận"
     assert answer.response_for.document_id == package.document_id
     assert [s.status_code for s in OutgoingStatus.objects.order_by("pk")] == ["01", "03"]
