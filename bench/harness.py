@@ -28,13 +28,22 @@ def pg_admin(dsn: str, statement: str) -> None:
         conn.execute(statement)
 
 
+def pg_exists(dsn: str, database: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+        return found.fetchone() is not None
+
+
 def prepare_environment(
     tmp: Path, database: str, env: dict[str, str] | None = None, reuse: bool = False
 ) -> tuple[str, str | None]:
     """Point Django at a throw-away database and folder; (description, admin DSN or None).
 
-    ``reuse`` keeps the database of an earlier run (PostgreSQL) or the SQLite file named by
-    ``COQUAN_SQLITE_PATH``, for benchmarks whose data take long to generate.
+    ``reuse`` keeps the database of an earlier run (PostgreSQL; created when there is none
+    yet) or the SQLite file named by ``COQUAN_SQLITE_PATH``, for benchmarks whose data take
+    long to generate.
     """
     os.environ["DJANGO_SETTINGS_MODULE"] = "coquan.config.settings"
     os.environ["COQUAN_DEBUG"] = "1"
@@ -55,6 +64,7 @@ def prepare_environment(
     admin = urlunsplit(parts._replace(path="/postgres"))
     if not reuse:
         pg_admin(admin, f'DROP DATABASE IF EXISTS "{database}"')
+    if not reuse or not pg_exists(admin, database):
         pg_admin(admin, f'CREATE DATABASE "{database}"')
     os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{database}"))
     return f"PostgreSQL {database}", admin

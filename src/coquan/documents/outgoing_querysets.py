@@ -155,6 +155,46 @@ class OutgoingDocumentQuerySet(models.QuerySet):
             member |= Q(status__in=ISSUED_OUTGOING, secrecy=Secrecy.NONE)
         return self.filter(member)
 
+    def visible_in(self, user, agency):
+        """``visible_to(user).for_agency(agency)``: the same rows, with a shorter statement.
+
+        The person's roles in ``agency`` (``core.access.roles_in``, read once per request)
+        decide in Python which of ``visible_to``'s branches can hold there, so the
+        membership and role subqueries become constants: not a member → only a superuser's
+        issued non-secret documents; a clerk → everything from ``signed`` on; clerk, leader
+        or admin → the issued non-secret ones. The involvement checks (drafter, chain tasks,
+        led units, internal receipts) stay in SQL. Tested equal to ``visible_to`` for every
+        kind of person (documents/tests/test_visibility.py).
+        """
+        from coquan.core.access import is_member, roles_in
+        from coquan.documents.models import ChainTask
+
+        if not getattr(user, "is_authenticated", False) or agency is None:
+            return self.none()
+        here = self.filter(agency=agency)
+        issued_open = Q(status__in=ISSUED_OUTGOING, secrecy=Secrecy.NONE)
+        if not is_member(user, agency):
+            return here.filter(issued_open) if user.is_superuser else self.none()
+        roles = roles_in(user, agency)
+        clerk = "clerk" in roles
+        own_tasks = ChainTask.objects.filter(document=OuterRef("pk")).filter(
+            Q(assignee_user_id=user.pk) | Q(assignee_unit_id__in=user_unit_ids(user))
+        )
+        visible = (
+            Q(drafter_id=user.pk)
+            | Q(Exists(own_tasks))
+            | Q(drafting_unit_id__in=led_unit_ids(user))
+            | q_received_by(user)
+        )
+        if clerk:
+            pool_tasks = ChainTask.objects.filter(document=OuterRef("pk"), pool_role="clerk")
+            visible |= Q(Exists(pool_tasks)) | Q(
+                status__in=(OutgoingStatus.SIGNED, *ISSUED_OUTGOING)
+            )
+        if user.is_superuser or roles & set(OVERSEEING_ROLES):
+            visible |= issued_open
+        return here.filter(visible)
+
     # --- Queues (each combines with visible_to; the conditions are the q_* functions) ------
 
     def drafts_of(self, user):

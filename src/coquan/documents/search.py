@@ -46,9 +46,6 @@ class IncomingDocumentIndex(SearchIndex):
             "attachments"
         )
 
-    def visible(self, user):
-        return IncomingDocument.objects.visible_to(user)
-
     def entry(self, obj) -> IndexedObject:
         return IndexedObject(
             agency_id=obj.agency_id,
@@ -86,9 +83,6 @@ class OutgoingDocumentIndex(SearchIndex):
         return OutgoingDocument.objects.select_related("document_type", "agency").prefetch_related(
             "files"
         )
-
-    def visible(self, user):
-        return OutgoingDocument.objects.visible_to(user)
 
     def entry(self, obj) -> IndexedObject:
         files = list(obj.files.all())

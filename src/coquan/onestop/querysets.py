@@ -76,6 +76,21 @@ class DossierQuerySet(models.QuerySet):
             Q(agency_id__in=agency_ids_with_roles(user, AGENCY_WIDE_ROLES)) | Q(pk__in=handed)
         )
 
+    def visible_in(self, user, agency):
+        """``visible_to(user).for_agency(agency)``: the same rows, with a shorter statement.
+
+        A superuser, desk officer or leader of ``agency`` (roles read once per request,
+        ``core.access.roles_in``) sees all of its dossiers: no subquery at all; anyone
+        else gets ``visible_to`` for that agency unchanged.
+        """
+        from coquan.core.access import roles_in
+
+        if not getattr(user, "is_authenticated", False) or agency is None:
+            return self.none()
+        if user.is_superuser or roles_in(user, agency) & set(AGENCY_WIDE_ROLES):
+            return self.filter(agency=agency)
+        return self.visible_to(user).for_agency(agency)
+
     def for_agency(self, agency):
         return self.filter(agency=agency)
 

@@ -29,9 +29,6 @@ class DossierIndex(SearchIndex):
     def queryset(self):
         return Dossier.objects.select_related("procedure")
 
-    def visible(self, user):
-        return Dossier.objects.visible_to(user)
-
     def entry(self, obj) -> IndexedObject:
         received = obj.received_at or obj.created_at
         return IndexedObject(

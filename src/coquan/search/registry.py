@@ -59,9 +59,10 @@ class SearchIndex:
     model_label: str = ""
     weights: dict[str, str] = DEFAULT_WEIGHTS
     related: dict[str, str] = {}
-    #: True when ``visible(user)`` compiles to the same SQL for the same person, agency and
-    #: day, every access rule being read by that SQL when it runs (no ids or flags computed
-    #: in Python): the search backend then keeps the compiled SQL instead of rebuilding it.
+    #: True when ``visible_in(user, agency)`` compiles to the same SQL for the same person,
+    #: agency, roles in that agency and day, every other access rule being read by that SQL
+    #: when it runs (no ids computed in Python): the search backend then keeps the compiled
+    #: SQL instead of rebuilding it.
     visibility_cacheable: bool = False
     #: The model's status choices (a ``TextChoices``): ``status_label`` reads labels there.
     status_choices = None
@@ -88,6 +89,17 @@ class SearchIndex:
     def visible(self, user):
         """The objects ``user`` may see: one queryset (no ids in Python)."""
         return self.model._default_manager.visible_to(user)
+
+    def visible_in(self, user, agency):
+        """The objects of ``agency`` that ``user`` may see, as the search compiles it (its
+        entries are already limited to the agency): ``visible(user)``, or the manager's
+        ``visible_in(user, agency)`` when it has one — an equivalent with a shorter
+        statement, decided by the person's roles in the agency (which the backend then
+        adds to the key of its compiled SQL, so a change of role applies at once)."""
+        manager = self.model._default_manager
+        if hasattr(manager, "visible_in") and type(self).visible is SearchIndex.visible:
+            return manager.visible_in(user, agency)
+        return self.visible(user)
 
     def agency_of(self, obj) -> int | None:
         """The agency (tenant) id of ``obj``, read without a query."""

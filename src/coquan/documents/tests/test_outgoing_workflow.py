@@ -317,3 +317,39 @@ def test_visible_to_is_one_query(dept, django_assert_num_queries):
     dept.draft()
     with django_assert_num_queries(1):
         list(OutgoingDocument.objects.visible_to(dept.unit_leader))
+
+
+def test_visible_in_an_agency_gives_the_same_rows_as_visible_to(dept):
+    """The role-reduced rule of the search (``visible_in``) changes the plan, never the rows."""
+    from coquan.accounts.models import User
+    from coquan.core.access import clear_access_cache
+    from coquan.documents.choices import Secrecy
+
+    dept.draft()  # chain: the officer and the unit leader only
+    dept.advance(dept.draft(), "in_review", opinions=[dept.other_unit])
+    dept.advance(dept.draft(), "signed")
+    dept.advance(dept.draft(recipients=[(RecipientKind.UNIT, dept.office)]), "issued")
+    dept.advance(dept.draft(secrecy=Secrecy.SECRET), "issued")
+    dept.advance(dept.draft(), "recalled")
+    superuser = User.objects.create_superuser("vanhanh_di", "vhd@example.gov.vn", "x")
+    people = [
+        dept.clerk, dept.leader, dept.unit_leader, dept.officer, dept.officer2, dept.admin,
+        dept.outsider, superuser,
+        make_member(dept.agency, username="khong_vai_tro"),
+        make_member(dept.agency, "officer", unit=dept.office, username="vp_nhan"),
+        make_member(dept.agency, "unit_leader", unit=dept.other_unit, username="tp_bcvt"),
+    ]  # fmt: skip
+    counts = set()
+    for user in people:
+        clear_access_cache(user)
+        expected = set(
+            OutgoingDocument.objects.visible_to(user)
+            .for_agency(dept.agency)
+            .values_list("pk", flat=True)
+        )
+        got = set(
+            OutgoingDocument.objects.visible_in(user, dept.agency).values_list("pk", flat=True)
+        )
+        assert got == expected, user.username
+        counts.add(len(got))
+    assert len(counts) >= 4  # the people really see different sets

@@ -227,3 +227,30 @@ def test_demo_catalogue_made_before_the_licence_gets_a_new_version():
     ]
     call_command("onestop_seed_demo")
     assert Procedure.objects.filter(code="1.005129").count() == 2
+
+
+def test_visible_in_an_agency_gives_the_same_rows_as_visible_to(office):
+    """The role-reduced rule of the search (``visible_in``) changes the plan, never the rows."""
+    from coquan.accounts.models import User
+    from coquan.core.access import clear_access_cache
+    from coquan.core.testing.factories import make_member
+
+    office.accept()
+    handed = office.accept()
+    actions.forward(office.desk, dossier=handed, assignee_user=office.officer)
+    superuser = User.objects.create_superuser("vanhanh_hs", "vhs@example.gov.vn", "x")
+    people = [
+        office.admin, office.desk, office.officer, office.officer2, office.unit_leader,
+        office.leader, office.outsider, superuser,
+        make_member(office.agency, username="os_khong_vai_tro"),
+    ]  # fmt: skip
+    counts = set()
+    for user in people:
+        clear_access_cache(user)
+        expected = set(
+            Dossier.objects.visible_to(user).for_agency(office.agency).values_list("pk", flat=True)
+        )
+        got = set(Dossier.objects.visible_in(user, office.agency).values_list("pk", flat=True))
+        assert got == expected, user.username
+        counts.add(len(got))
+    assert counts == {0, 1, 2}

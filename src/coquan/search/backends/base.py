@@ -5,13 +5,17 @@ every indexed model, the filters, the ranking, the total (``COUNT(*) OVER ()``) 
 limit (a page past the end costs one more count). Nothing is re-ordered in Python and no list
 of ids travels between Python and the database.
 
-The visibility predicate is the indexed model's own ``visible_to(user)`` — secrecy, roles,
-involvement — compiled by the ORM into a correlated ``EXISTS`` on the entry's object
-(``scope``). Compiling it costs milliseconds, more than a selective search itself, so the
-compiled SQL (not any result) is kept per person, agency and day when every declaration
-says its ``visible()`` is pure SQL (``SearchIndex.visibility_cacheable``): membership,
-grants and assignments are still read by that SQL at each execution, so a change of access
-applies to the very next search. The rest of the statement — match, rank, filters, excerpt,
+The visibility predicate is the indexed model's own ``visible_in(user, agency)`` (or
+``visible_to(user)``) — secrecy, roles, involvement — compiled by the ORM into a correlated
+``EXISTS`` on the entry's object (``scope``). ``visible_in`` decides by the person's roles in
+the agency which rules can apply there, so a clerk's or leader's statement has no
+membership subqueries: PostgreSQL planned the full three-model ``visible_to`` predicate in
+5–25 ms, more than a selective search itself. Compiling costs milliseconds too, so the
+compiled SQL (not any result) is kept per person, agency, roles there and day when every
+declaration says its visibility is SQL plus those roles (``SearchIndex.visibility_cacheable``):
+grants, hand-overs and assignments are still read by that SQL at each execution and a
+change of role is a new key, so a change of access applies to the very next search. The
+rest of the statement — match, rank, filters, excerpt,
 order, limit — is written here around it; subclasses give the engine's pieces.
 """
 
@@ -31,6 +35,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from coquan.core.access import is_member, roles_in
 from coquan.search import indexing, registry
 from coquan.search.highlight import highlight, snippet
 from coquan.search.models import SearchEntry
@@ -297,7 +302,7 @@ class SearchBackend:
             return SearchEntry.objects.none()
         conditions = [
             self.scope_equals("content_type_id", index.content_type.pk)
-            & Exists(index.visible(user).filter(pk=OuterRef("object_id")))
+            & Exists(index.visible_in(user, agency).filter(pk=OuterRef("object_id")))
             for index in registry.indexes()
         ]
         if not conditions:
@@ -317,6 +322,10 @@ class SearchBackend:
             user.pk,
             bool(user.is_superuser),
             agency.pk,
+            # The declarations' ``visible_in`` decide some branches by the person's roles
+            # in the agency (read once per request): a change of role is a new key.
+            is_member(user, agency),
+            tuple(sorted(roles_in(user, agency))),
             timezone.localdate(),
             tuple((d.label, d.content_type.pk) for d in declarations),
         )

@@ -130,16 +130,35 @@ def test_access_changes_apply_to_the_next_search_despite_the_compiled_scope(mixe
 
     from coquan.org.models import Membership
 
-    assert mixed.backend.search(WORDS, mixed.leader, agency=mixed.agency).count == 1
-    assert mixed.backend.search(WORDS, mixed.leader, agency=mixed.agency).count == 1  # cached
+    def next_request(user):
+        # Each request loads its user, and with it the roles (core.access, once per request).
+        return User.objects.get(pk=user.pk)
+
+    leader = next_request(mixed.leader)
+    assert mixed.backend.search(WORDS, leader, agency=mixed.agency).count == 1
+    assert mixed.backend.search(WORDS, leader, agency=mixed.agency).count == 1  # cached
+    # The leader role taken away: the compiled rule of an overseer no longer applies.
+    membership = Membership.objects.get(user=mixed.leader, agency=mixed.agency)
+    membership.roles.remove("leader")
+    leader = next_request(mixed.leader)
+    assert mixed.backend.search(WORDS, leader, agency=mixed.agency).count == 0
+    membership.roles.add("leader")
+    leader = next_request(mixed.leader)
+    assert mixed.backend.search(WORDS, leader, agency=mixed.agency).count == 1
     Membership.objects.filter(user=mixed.leader).update(
         end_date=timezone.localdate() - dt.timedelta(days=1)
     )
-    assert mixed.backend.search(WORDS, mixed.leader, agency=mixed.agency).count == 0
-    assert mixed.backend.autocomplete("chuyển đổ", mixed.leader, agency=mixed.agency) == []
+    leader = next_request(mixed.leader)
+    assert mixed.backend.search(WORDS, leader, agency=mixed.agency).count == 0
+    assert mixed.backend.autocomplete("chuyển đổ", leader, agency=mixed.agency) == []
 
 
 def test_visibility_is_one_statement_with_the_match(mixed, django_assert_num_queries):
+    from coquan.core.access import roles_in
+
+    # The person's roles are read once per request, by every access check (the header's
+    # navigation first); the search itself is then one statement.
+    roles_in(mixed.leader, mixed.agency)
     with django_assert_num_queries(1) as captured:
         page = mixed.backend.search(WORDS, mixed.leader, agency=mixed.agency)
     assert page.count == 1
