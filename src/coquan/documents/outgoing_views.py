@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coquan.core.access import get_visible_or_404, roles_in
+from coquan.core.pagination import KeysFirstPaginator
 from coquan.documents import actions, outgoing_queues, queues
 from coquan.documents import files as file_store
 from coquan.documents.actions.drafting import FIELD_LABELS
@@ -59,7 +59,7 @@ def outgoing_list(request):
     documents = queues.apply(filterset.qs, queue, user, today)
     if not request.GET.get("ordering"):
         documents = documents.order_by(*queue.ordering)
-    page = Paginator(documents.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(documents.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = queues.counts(base, tabs, user, today)
     agency_param = f"agency={agency.pk}" if request.GET.get("agency") else ""
     roles = roles_in(user, agency)

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coquan.core.access import get_visible_or_404, has_role, member_agencies, roles_in
+from coquan.core.pagination import KeysFirstPaginator
 from coquan.documents import actions, queues, workflow
 from coquan.documents.filtersets import IncomingFilter, due_soon_until
 from coquan.documents.forms import RegisterForm
@@ -110,7 +110,7 @@ def incoming_list(request):
     documents = documents.for_list().with_late_flag(workflow.presentation_late_before(today))
     counts = queues.counts(base, tabs, user, today)
     filtered = any(request.GET.get(name) for name in filterset.filters if name != "ordering")
-    paginator = Paginator(documents, PAGE_SIZE)
+    paginator = KeysFirstPaginator(documents, PAGE_SIZE)
     if not filtered and not queues.is_capped(queue, counts[queue.key]):
         paginator.count = counts[queue.key]  # the same rows: no second COUNT of the tab
     page = paginator.get_page(request.GET.get("page"))
