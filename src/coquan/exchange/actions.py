@@ -476,11 +476,13 @@ def _answer_to(package: ReceivedPackage):
     )
 
 
-def report_progress(*, document, code: str) -> OutgoingStatus | None:
+def report_progress(*, document, code: str, actor=None) -> OutgoingStatus | None:
     """Build status ``code`` (04, 05, 06) for the sender of an electronic incoming document.
 
     Called by ``signals.incoming_changed`` inside the documents action's transaction (that
-    action's audit entry covers it). Each code is sent once, and never after a higher one.
+    action's audit entry covers it), with that action's ``actor``: the status's
+    ``StaffInfo`` names them (the system when None). Each code is sent once, and never
+    after a higher one.
     """
     package = (
         ReceivedPackage.objects.select_for_update()
@@ -500,7 +502,7 @@ def report_progress(*, document, code: str) -> OutgoingStatus | None:
     if STATUS_RANK.get(code, 0) <= highest:
         return None
     return _status_row(
-        actor=None,
+        actor=actor,
         agency=package.agency,
         package=package,
         code=code,
