@@ -659,13 +659,16 @@ def _require_node(actor, **kwargs) -> None:
 
 
 @action("exchange.hub.relay", permission=_require_node)
-def relay_package(actor, *, node, organ_id: str, prepared) -> tuple[OutboxMessage, bool]:
+def relay_package(
+    actor, *, node, organ_id: str, prepared, content: bytes | None = None
+) -> tuple[OutboxMessage, bool]:
     """Hub mode: queue a checked package for the node that serves ``organ_id``.
 
-    Who: the system, for a registered peer node (the inbox). The bytes are kept unchanged
-    (the sender's signature covers the whole package, so the hub records its passage in
-    this row and the audit entry rather than in a new ``TraceHeader``). Idempotent on
-    (recipient, SHA-256): a package relayed already returns the first row.
+    Who: the system, for a registered peer node (the inbox). ``content`` is what is sent
+    on: the package with this hub's ``TraceHeader`` appended (``hub.append_trace``; the
+    package as received when None). The passage is also recorded in this row and the
+    audit entry. Idempotent on (recipient, SHA-256 of the package as received): a package
+    relayed already returns the first row.
     """
     package = prepared.package
     sender = package.sender.organ_id
@@ -678,7 +681,7 @@ def relay_package(actor, *, node, organ_id: str, prepared) -> tuple[OutboxMessag
         organ_id=organ_id,
         sha256=prepared.sha256,
         defaults={
-            "content": prepared.raw,
+            "content": prepared.raw if content is None else content,
             "document_id": package.document_id[:255],
             "source_node": node,
             "sender_organ_id": sender[:13],
