@@ -685,6 +685,7 @@ def relay_package(
             "document_id": package.document_id[:255],
             "source_node": node,
             "sender_organ_id": sender[:13],
+            **_relayed_kind(package),
         },
     )
     describe(
@@ -695,6 +696,70 @@ def relay_package(
     if created:
         kick_on_commit()
     return message, created
+
+
+def _relayed_kind(package) -> dict:
+    """What a relayed package carries, for the hub's traffic list."""
+    if isinstance(package, StatusPackage):
+        return {"package_kind": PackageKind.STATUS, "status_code": package.status_code[:2]}
+    doc_type = package.business_doc_type
+    return {
+        "package_kind": PackageKind.DOCUMENT,
+        "business_doc_type": doc_type
+        if isinstance(doc_type, int) and 0 <= doc_type < 100
+        else None,
+    }
+
+
+def _require_pulling_node(actor, **kwargs) -> None:
+    node, message = kwargs.get("node"), kwargs.get("message")
+    served = node.served_organ_ids() if node is not None else set()
+    if (
+        actor is not None
+        or message is None
+        or (served is not None and message.organ_id not in served)
+    ):
+        raise PermissionDenied(_("This node may not fetch packages for this agency."))
+
+
+@action("exchange.hub.confirm", permission=_require_pulling_node)
+def confirm_pulled(actor, *, node, message: OutboxMessage) -> bool:
+    """Hub mode: a node confirms it received a package it fetched (pull-style delivery).
+
+    Who: the system, for a registered peer node that serves the message's recipient. The
+    message, waiting for the node (``pull`` route, state ``sent``), becomes ``delivered``
+    (the documents ``Delivery`` too, for a document of an agency of this deployment), so it
+    is no longer offered. Idempotent: confirming again changes nothing and returns False.
+    """
+    from coquan.documents.actions import record_delivery_state
+    from coquan.exchange.choices import OutboxState, Transport
+
+    locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if locked.transport != Transport.PULL or locked.state not in (
+        OutboxState.SENT,
+        OutboxState.DELIVERED,
+    ):
+        raise ValidationError(_("This package is not waiting to be fetched from this hub."))
+    confirmed = locked.state == OutboxState.SENT
+    if confirmed:
+        locked.state = OutboxState.DELIVERED
+        locked.delivered_at = timezone.now()
+        locked.last_error = ""
+        locked.save(update_fields=["state", "delivered_at", "last_error"])
+        if locked.kind == OutboxKind.DELIVERY:
+            record_delivery_state(
+                None, delivery=locked.delivery, state="delivered", attempts=locked.attempts
+            )
+    describe(
+        obj=locked,
+        summary=(
+            _("%(node)s confirmed it received %(document)s for %(organ_id)s")
+            % {"node": node.name, "document": locked.document_id, "organ_id": locked.organ_id}
+        )[:500],
+        after={"state": locked.state, "node": node.name, "first_confirmation": confirmed},
+    )
+    message.state, message.delivered_at = locked.state, locked.delivered_at
+    return confirmed
 
 
 def _files_of(package: ReceivedPackage) -> list:
@@ -926,6 +991,7 @@ __all__ = [
     "Receipt",
     "answer_recall",
     "apply_recipient_status",
+    "confirm_pulled",
     "generate_agency_key",
     "install_agency_key",
     "receive_package",

@@ -144,3 +144,31 @@ def package_route(package) -> list[Hop]:
         )
     )
     return route
+
+
+# --- traffic (the hub's admin page and API) ------------------------------------------------------
+
+
+def traffic(user, form):
+    """The packages this hub relayed that ``user`` may see (deployment administrators),
+    filtered by ``form`` (``HubTrafficFilterForm``), newest first; and the number of them
+    in each onward-delivery state under the same filters except the state (one query)."""
+    from django.db.models import Count
+
+    from coquan.exchange.models import OutboxMessage
+
+    messages = OutboxMessage.objects.visible_to(user).relayed().for_traffic()
+    counts = dict(
+        form.apply(messages, with_state=False)
+        .order_by()
+        .values_list("state")
+        .annotate(count=Count("pk"))
+    )
+    return form.apply(messages).order_by("-created_at", "-pk"), counts
+
+
+def routes_for(organ_ids) -> dict:
+    """The directory's routes of ``organ_ids`` (one query): the nodes packages go on to."""
+    from coquan.exchange.models import Route
+
+    return {route.organ_id: route for route in Route.objects.filter(organ_id__in=set(organ_ids))}

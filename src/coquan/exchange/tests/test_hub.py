@@ -81,3 +81,17 @@ def test_without_hub_mode_or_route_the_recipient_is_unknown(client, settings):
     )
     assert response.status_code == 403
     assert not OutboxMessage.objects.exists()
+
+
+def test_the_directory_csv_accepts_pull_routes_without_an_endpoint():
+    from coquan.exchange.directory import import_directory, parse_directory
+
+    rows, problems = parse_directory(
+        "organ_id,name,transport,endpoint,token\n"
+        "000.03.10.H06,Xã Hương Sơn,pull,,\n"
+        "000.02.10.H06,Xã Tân Dĩnh,http,,\n"
+    )
+    assert [row["organ_id"] for row in rows] == ["000.03.10.H06"]
+    assert problems == ["Dòng 3: địa chỉ nhận phải là địa chỉ http(s)."]
+    import_directory(None, text="organ_id,transport\n000.03.10.H06,pull\n")
+    assert Route.objects.get(organ_id="000.03.10.H06").transport == "pull"
