@@ -36,6 +36,7 @@ from coquan.exchange.api.serializers import (
 )
 from coquan.exchange.choices import PackageSource
 from coquan.exchange.edxml.config import current_limits
+from coquan.exchange.edxml.problems import PackageRefused
 from coquan.exchange.hub import RelayLoop, append_trace, hub_mode, hub_organ_id
 from coquan.exchange.models import ReceivedPackage, Route
 from coquan.exchange.permissions import require_exchange_role
@@ -338,6 +339,8 @@ class InboxView(APIView):
                 details={"relayed": False},
                 http_status=status.HTTP_409_CONFLICT,
             )
+        except PackageRefused as exc:  # read once already: only if the limits just changed
+            return error_response(exc.code, exc.message, details={"relayed": False})
         try:
             message, created = actions.relay_package(
                 None, node=node, organ_id=recipient, prepared=prepared, content=content
