@@ -285,6 +285,12 @@ DEFAULT_FROM_EMAIL = env_str("COQUAN_EMAIL_FROM", "coquan@localhost")
 COQUAN_EMAIL_NOTIFICATIONS = env_bool("COQUAN_EMAIL_NOTIFICATIONS", False)
 # Incoming documents: remind the handlers this many days before the deadline.
 COQUAN_DUE_SOON_DAYS = env_int("COQUAN_DUE_SOON_DAYS", 2)
+# Electronic exchange hub mode (docs/exchange.md §7, ADR 0007): this deployment relays
+# packages between registered nodes and appends its TraceHeader with this OrganId;
+# receivers set aside the trace headers of the hubs they know when checking signatures.
+COQUAN_EXCHANGE_HUB = env_bool("COQUAN_EXCHANGE_HUB", False)
+COQUAN_EXCHANGE_HUB_ORGAN_ID = env_str("COQUAN_EXCHANGE_HUB_ORGAN_ID", "")
+COQUAN_EXCHANGE_KNOWN_HUBS = env_list("COQUAN_EXCHANGE_KNOWN_HUBS")
 
 # --- Background tasks --------------------------------------------------------------------------
 TASKS = {

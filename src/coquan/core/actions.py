@@ -28,6 +28,7 @@ from django.db import transaction
 class ActionRecord:
     code: str
     agency: object = None
+    actor: object = None
     obj: object = None
     summary: str = ""
     before: object = None
@@ -53,6 +54,18 @@ def describe(*, agency=None, obj=None, summary=None, before=None, after=None) ->
         record.before = before
     if after is not None:
         record.after = after
+
+
+def current_actor():
+    """The person acting in the innermost running action (None outside any action, or
+    when the system acts).
+
+    For code that runs inside an action without being called by it with the actor: a
+    receiver of a model signal sent by the action's ``save()`` (the exchange app's statuses
+    04/05/06 name the person who assigned, started or completed the document).
+    """
+    record = _current.get()
+    return record.actor if record is not None else None
 
 
 def record_denial(actor, code: str, *, agency=None, reason: str = "") -> None:
@@ -81,7 +94,7 @@ def action(code: str, *, permission: Callable[..., object] | None = None):
                     raise
             from coquan.audit import services as audit
 
-            record = ActionRecord(code=code, agency=kwargs.get("agency"))
+            record = ActionRecord(code=code, agency=kwargs.get("agency"), actor=actor)
             token = _current.set(record)
             try:
                 with transaction.atomic():

@@ -467,11 +467,13 @@ def _answer_to(package: ReceivedPackage):
     )
 
 
-def report_progress(*, document, code: str) -> OutgoingStatus | None:
+def report_progress(*, document, code: str, actor=None) -> OutgoingStatus | None:
     """Build status ``code`` (04, 05, 06) for the sender of an electronic incoming document.
 
     Called by ``signals.incoming_changed`` inside the documents action's transaction (that
-    action's audit entry covers it). Each code is sent once, and never after a higher one.
+    action's audit entry covers it), with that action's ``actor``: the status's
+    ``StaffInfo`` names them (the system when None). Each code is sent once, and never
+    after a higher one.
     """
     package = (
         ReceivedPackage.objects.select_for_update()
@@ -491,7 +493,7 @@ def report_progress(*, document, code: str) -> OutgoingStatus | None:
     if STATUS_RANK.get(code, 0) <= highest:
         return None
     return _status_row(
-        actor=None,
+        actor=actor,
         agency=package.agency,
         package=package,
         code=code,
@@ -648,13 +650,16 @@ def _require_node(actor, **kwargs) -> None:
 
 
 @action("exchange.hub.relay", permission=_require_node)
-def relay_package(actor, *, node, organ_id: str, prepared) -> tuple[OutboxMessage, bool]:
+def relay_package(
+    actor, *, node, organ_id: str, prepared, content: bytes | None = None
+) -> tuple[OutboxMessage, bool]:
     """Hub mode: queue a checked package for the node that serves ``organ_id``.
 
-    Who: the system, for a registered peer node (the inbox). The bytes are kept unchanged
-    (the sender's signature covers the whole package, so the hub records its passage in
-    this row and the audit entry rather than in a new ``TraceHeader``). Idempotent on
-    (recipient, SHA-256): a package relayed already returns the first row.
+    Who: the system, for a registered peer node (the inbox). ``content`` is what is sent
+    on: the package with this hub's ``TraceHeader`` appended (``hub.append_trace``; the
+    package as received when None). The passage is also recorded in this row and the
+    audit entry. Idempotent on (recipient, SHA-256 of the package as received): a package
+    relayed already returns the first row.
     """
     package = prepared.package
     sender = package.sender.organ_id
@@ -667,10 +672,11 @@ def relay_package(actor, *, node, organ_id: str, prepared) -> tuple[OutboxMessag
         organ_id=organ_id,
         sha256=prepared.sha256,
         defaults={
-            "content": prepared.raw,
+            "content": prepared.raw if content is None else content,
             "document_id": package.document_id[:255],
             "source_node": node,
             "sender_organ_id": sender[:13],
+            **_relayed_kind(package),
         },
     )
     describe(
@@ -681,6 +687,70 @@ def relay_package(actor, *, node, organ_id: str, prepared) -> tuple[OutboxMessag
     if created:
         kick_on_commit()
     return message, created
+
+
+def _relayed_kind(package) -> dict:
+    """What a relayed package carries, for the hub's traffic list."""
+    if isinstance(package, StatusPackage):
+        return {"package_kind": PackageKind.STATUS, "status_code": package.status_code[:2]}
+    doc_type = package.business_doc_type
+    return {
+        "package_kind": PackageKind.DOCUMENT,
+        "business_doc_type": doc_type
+        if isinstance(doc_type, int) and 0 <= doc_type < 100
+        else None,
+    }
+
+
+def _require_pulling_node(actor, **kwargs) -> None:
+    node, message = kwargs.get("node"), kwargs.get("message")
+    served = node.served_organ_ids() if node is not None else set()
+    if (
+        actor is not None
+        or message is None
+        or (served is not None and message.organ_id not in served)
+    ):
+        raise PermissionDenied(_("This node may not fetch packages for this agency."))
+
+
+@action("exchange.hub.confirm", permission=_require_pulling_node)
+def confirm_pulled(actor, *, node, message: OutboxMessage) -> bool:
+    """Hub mode: a node confirms it received a package it fetched (pull-style delivery).
+
+    Who: the system, for a registered peer node that serves the message's recipient. The
+    message, waiting for the node (``pull`` route, state ``sent``), becomes ``delivered``
+    (the documents ``Delivery`` too, for a document of an agency of this deployment), so it
+    is no longer offered. Idempotent: confirming again changes nothing and returns False.
+    """
+    from coquan.documents.actions import record_delivery_state
+    from coquan.exchange.choices import OutboxState, Transport
+
+    locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if locked.transport != Transport.PULL or locked.state not in (
+        OutboxState.SENT,
+        OutboxState.DELIVERED,
+    ):
+        raise ValidationError(_("This package is not waiting to be fetched from this hub."))
+    confirmed = locked.state == OutboxState.SENT
+    if confirmed:
+        locked.state = OutboxState.DELIVERED
+        locked.delivered_at = timezone.now()
+        locked.last_error = ""
+        locked.save(update_fields=["state", "delivered_at", "last_error"])
+        if locked.kind == OutboxKind.DELIVERY:
+            record_delivery_state(
+                None, delivery=locked.delivery, state="delivered", attempts=locked.attempts
+            )
+    describe(
+        obj=locked,
+        summary=(
+            _("%(node)s confirmed it received %(document)s for %(organ_id)s")
+            % {"node": node.name, "document": locked.document_id, "organ_id": locked.organ_id}
+        )[:500],
+        after={"state": locked.state, "node": node.name, "first_confirmation": confirmed},
+    )
+    message.state, message.delivered_at = locked.state, locked.delivered_at
+    return confirmed
 
 
 def _files_of(package: ReceivedPackage) -> list:
@@ -912,6 +982,7 @@ __all__ = [
     "Receipt",
     "answer_recall",
     "apply_recipient_status",
+    "confirm_pulled",
     "generate_agency_key",
     "install_agency_key",
     "receive_package",

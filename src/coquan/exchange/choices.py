@@ -48,11 +48,16 @@ class SignatureStatus(models.TextChoices):
 
 
 class Transport(models.TextChoices):
-    """How packages reach an agency (the directory's ``Route.transport``)."""
+    """How packages reach an agency (the directory's ``Route.transport``).
+
+    ``hub``: this deployment hands them to a pull-style hub (``transports.HubAdapter``);
+    ``pull``: this deployment *is* that hub for the agency: packages wait here until the
+    agency's node fetches them (``/api/v1/exchange/hub/pending/``)."""
 
     LOCAL = "local", _("Same deployment")
     HTTP = "http", _("Another CoQuan node or hub (HTTP)")
     HUB = "hub", _("Pull-style hub")
+    PULL = "pull", _("The node fetches from this hub (pull)")
 
 
 class OutboxKind(models.TextChoices):

@@ -1,8 +1,9 @@
 """The directory of agencies (``Route``) and peer-node credentials (``PeerNode``).
 
 ``import_directory`` reads a CSV of agency codes (UTF-8, header line):
-``organ_id,name,transport,endpoint,token`` — ``transport`` is ``local``, ``http`` or
-``hub`` (default ``http`` when an endpoint is given, else ``local``). Every row is checked
+``organ_id,name,transport,endpoint,token`` — ``transport`` is ``local``, ``http``, ``hub``
+or ``pull`` (default ``http`` when an endpoint is given, else ``local``; ``local`` and
+``pull`` need no endpoint). Every row is checked
 before anything is written; one bad row refuses the whole file with the list of problems.
 """
 
@@ -63,7 +64,7 @@ def parse_directory(text: str) -> tuple[list[dict], list[str]]:
                 % {"line": line, "value": transport}
             )
             continue
-        if transport != Transport.LOCAL:
+        if transport not in (Transport.LOCAL, Transport.PULL):
             try:
                 URLValidator(schemes=["http", "https"])(endpoint)
             except ValidationError:

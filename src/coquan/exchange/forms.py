@@ -1,4 +1,5 @@
-"""Forms of the exchange pages: the list filters, the upload form, the refusal form."""
+"""Forms of the exchange pages: the list filters, the upload form, the refusal form, the
+filters of the hub's traffic."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from coquan.exchange.choices import PackageKind, PackageState, SignatureStatus
+from coquan.exchange.choices import OutboxState, PackageKind, PackageState, SignatureStatus
 
 DATE_FORMAT = "%d/%m/%Y"
 
@@ -180,3 +181,70 @@ class RecallAnswerForm(forms.Form):
         if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason for refusing the recall."))
         return data
+
+
+ISO_DATE_FORMAT = "%Y-%m-%d"
+
+
+class HubTrafficFilterForm(forms.Form):
+    """Filters of the hub's traffic (page and API); every field is optional.
+
+    Dates are ``dd/mm/yyyy`` (the page) or ``yyyy-mm-dd`` (the API) and bound the time the
+    hub accepted the package (local days, both ends included).
+    """
+
+    state = forms.ChoiceField(
+        label=pgettext_lazy("exchange filter", "Onward delivery"),
+        required=False,
+        choices=[("", _("All states")), *OutboxState.choices],
+    )
+    organ_id = forms.CharField(
+        label=_("Agency identifier (sender or recipient)"),
+        required=False,
+        max_length=13,
+        widget=forms.TextInput(attrs={"placeholder": "000.00.00.H00"}),
+    )
+    date_from = _date_field(_("Relayed from"))
+    date_to = _date_field(_("Relayed until"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("date_from", "date_to"):
+            self.fields[name].input_formats = [DATE_FORMAT, ISO_DATE_FORMAT]
+            self.fields[name].error_messages["invalid"] = _(
+                "Enter a date as dd/mm/yyyy (or yyyy-mm-dd)."
+            )
+        _styled(self)
+
+    def clean_organ_id(self):
+        return (self.cleaned_data.get("organ_id") or "").strip()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return data
+
+    def apply(self, messages, *, with_state: bool = True):
+        """``messages`` filtered; without the state filter when ``with_state`` is False
+        (the counts per state are those of the other filters)."""
+        data = getattr(self, "cleaned_data", {}) if self.is_bound and not self.errors else {}
+        if with_state and data.get("state"):
+            messages = messages.filter(state=data["state"])
+        if data.get("organ_id"):
+            messages = messages.filter(
+                Q(organ_id=data["organ_id"]) | Q(sender_organ_id=data["organ_id"])
+            )
+        if data.get("date_from"):
+            messages = messages.filter(created_at__gte=_midnight(data["date_from"]))
+        if data.get("date_to"):
+            messages = messages.filter(
+                created_at__lt=_midnight(data["date_to"] + dt.timedelta(days=1))
+            )
+        return messages
+
+    @property
+    def has_filters(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return any(value not in (None, "") for value in data.values())

@@ -34,6 +34,7 @@ from coquan.exchange.edxml.problems import PackageRefused, Problem
 from coquan.exchange.edxml.signing import PdfSignatureResult, SignatureResult, Signer
 from coquan.exchange.querysets import (
     AgencyKeyQuerySet,
+    OutboxMessageQuerySet,
     OutgoingStatusQuerySet,
     ReceivedAttachmentQuerySet,
     ReceivedPackageQuerySet,
@@ -328,8 +329,10 @@ class Route(models.Model):
 
     ``local``: an agency of this deployment (the default when no route exists and the agency
     is here); ``http``: POST to another CoQuan node or a hub at ``endpoint`` with ``token``;
-    ``hub``: a pull-style hub adapter. ``certificate_pem``: the agency's certificate, which
-    makes its signatures *valid* here. Imported from a CSV of agency codes.
+    ``hub``: a pull-style hub at ``endpoint`` (a registered adapter, or a CoQuan hub's API
+    root with ``token``); ``pull`` (hub mode): packages wait here until the agency's node
+    fetches them. ``certificate_pem``: the agency's certificate, which makes its signatures
+    *valid* here. Imported from a CSV of agency codes.
     """
 
     organ_id = models.CharField(_("agency identifier"), max_length=13, unique=True)
@@ -350,7 +353,8 @@ class Route(models.Model):
                 condition=Q(transport__in=Transport.values), name="exchange_route_transport"
             ),
             models.CheckConstraint(
-                condition=Q(transport="local") | ~Q(endpoint=""), name="exchange_route_endpoint"
+                condition=Q(transport__in=["local", "pull"]) | ~Q(endpoint=""),
+                name="exchange_route_endpoint",
             ),
         ]
 
@@ -362,7 +366,8 @@ class PeerNode(models.Model):
     """Another CoQuan node or hub allowed to POST packages here (per-node credentials).
 
     The token is shown once when created and stored as its SHA-256. ``sender_organ_ids``:
-    the ``From`` identifiers it may send for, one per line (``*``: any, for a hub).
+    the ``From`` identifiers it may send for, one per line (``*``: any, for a hub); in hub
+    mode the same agencies are the ones whose waiting packages it may fetch (pull).
     """
 
     name = models.CharField(_("name"), max_length=200)
@@ -382,6 +387,12 @@ class PeerNode(models.Model):
     def may_send_for(self, organ_id: str) -> bool:
         allowed = {line.strip() for line in self.sender_organ_ids.splitlines() if line.strip()}
         return "*" in allowed or organ_id in allowed
+
+    def served_organ_ids(self) -> set[str] | None:
+        """The agencies this node serves (receives for, in pull mode): the ones it sends for;
+        None for ``*`` (every agency: a hub below this one)."""
+        allowed = {line.strip() for line in self.sender_organ_ids.splitlines() if line.strip()}
+        return None if "*" in allowed else allowed
 
 
 class OutboxMessage(models.Model):
@@ -434,7 +445,7 @@ class OutboxMessage(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    # Hub mode: the node a relayed package came from, and its sender.
+    # Hub mode: the node a relayed package came from, its sender and what it carries.
     source_node = models.ForeignKey(
         PeerNode,
         verbose_name=_("from node"),
@@ -444,6 +455,13 @@ class OutboxMessage(models.Model):
         related_name="+",
     )
     sender_organ_id = models.CharField(_("sender identifier"), max_length=13, blank=True)
+    package_kind = models.CharField(
+        _("package kind"), max_length=10, choices=PackageKind.choices, blank=True
+    )
+    business_doc_type = models.PositiveSmallIntegerField(_("business type"), null=True, blank=True)
+    status_code = models.CharField(_("status code"), max_length=2, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outgoing message")
@@ -465,10 +483,21 @@ class OutboxMessage(models.Model):
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="exchange_outbox_due"),
             models.Index(fields=["document_id", "organ_id"], name="exchange_outbox_doc"),
+            models.Index(fields=["kind", "-created_at"], name="exchange_outbox_kind_time"),
+            models.Index(fields=["transport", "state", "organ_id"], name="exchange_outbox_pull"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.document_id} → {self.organ_id}"
+
+    @property
+    def package_label(self) -> str:
+        """What a relayed package carries: "New document", "Recall", "Status 03" ..."""
+        if self.package_kind == PackageKind.STATUS:
+            return str(_("Status %(code)s") % {"code": self.status_code or "?"})
+        if self.package_kind == PackageKind.DOCUMENT:
+            return str(BUSINESS_LABELS.get(self.business_doc_type, PackageKind.DOCUMENT.label))
+        return ""
 
 
 class DeliveryAttempt(models.Model):

@@ -6,7 +6,8 @@
 2. safe parse (``safe.parse_xml``: hardened lxml, DOCTYPE refused, depth/count limits),
 3. read the envelope (``parse.read_tree``: structure, duplicates, base64, attachment sizes),
 4. recipient (the package must be addressed to this agency's ``organ_id``),
-5. verify the XML signature (``signing.verify_tree``; invalid ones are refused),
+5. verify the XML signature (``signing.verify_tree``; invalid ones are refused; the trace
+   headers of known hubs are set aside, docs/adr/0007-hub-trace-headers.md),
 6. validate the fields (``validate.validate``: every problem; errors refuse),
 7. check the PAdES signatures of PDF attachments (``signing.verify_pdf``).
 
@@ -113,7 +114,10 @@ def step_recipient(prepared: Prepared, agency) -> None:
 
 def step_signature(prepared: Prepared, tree, trusted) -> None:
     prepared.signature = verify_tree(
-        tree, sender_organ_id=prepared.package.sender.organ_id, trusted=trusted
+        tree,
+        sender_organ_id=prepared.package.sender.organ_id,
+        trusted=trusted,
+        hubs=edxml_config.known_hubs(),
     )
     if prepared.signature.status == INVALID and edxml_config.refuse_invalid_signatures():
         raise PackageRefused("bad_signature", reason=prepared.signature.message)

@@ -5,7 +5,9 @@ transaction (``assign`` → assigned, ``start_handling`` → in progress, ``comp
 this ``post_save`` receiver builds the matching status package for the sender in that same
 transaction (status 03 is built by ``actions.register_package``). Only documents that came
 by exchange (``edxml_document_id`` and a registered package) report, each code once and
-never backwards (a reopened document does not send 05 again after 06).
+never backwards (a reopened document does not send 05 again after 06). The status names
+the person whose action saved the document (``core.actions.current_actor``) in its
+``StaffInfo``: the leader who assigned, the officer who started or completed it.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ def incoming_changed(sender, instance, raw=False, update_fields=None, **kwargs) 
     code = CODES.get(instance.status)
     if code is None:
         return
+    from coquan.core.actions import current_actor
     from coquan.exchange.actions import report_progress
 
-    report_progress(document=instance, code=code)
+    report_progress(document=instance, code=code, actor=current_actor())
 
 
 def connect() -> None:

@@ -13,12 +13,19 @@ deployment is reached by ``local``. Every transport returns an ``Outcome`` or ra
 - ``HubAdapter``: the interface of pull-style hubs (the national axis): ``submit`` a package,
   ``list_pending`` / ``get`` / ``confirm`` what waits for our agencies; ``pull_from_hub``
   receives what is pending and confirms each package only after its receipt is committed.
+  ``CoQuanHubAdapter`` implements it for a CoQuan deployment in hub mode (its inbox and
+  ``/api/v1/exchange/hub/pending/``); ``pull_all`` pulls from every hub of the directory.
+- ``PullTransport`` (hub mode, ``pull`` routes): nothing is sent; the message waits here
+  (state ``sent``) until the recipient's node fetches it and confirms
+  (``actions.confirm_pulled``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Protocol
@@ -27,6 +34,8 @@ from django.conf import settings
 
 from coquan.exchange.choices import PackageSource, Transport
 from coquan.exchange.outbox import DeliveryError
+
+log = logging.getLogger("coquan.exchange.outbox")
 
 
 @dataclass
@@ -124,6 +133,81 @@ def register_hub_adapter(endpoint: str, adapter: HubAdapter) -> None:
     _HUB_ADAPTERS[endpoint] = adapter
 
 
+class CoQuanHubAdapter:
+    """A CoQuan deployment in hub mode, reached over its API as a pull-style hub.
+
+    ``endpoint``: the hub's exchange API root (``https://hub.example/api/v1/exchange/``);
+    ``token``: this node's credential there (``Authorization: Node <token>``). Submitting
+    is a POST to the hub's inbox; the waiting packages are listed, fetched and confirmed
+    with ``hub/pending/`` (docs/exchange.md §7). Failures raise ``DeliveryError``.
+    """
+
+    name = "CoQuan"
+
+    def __init__(self, endpoint: str, token: str, *, timeout: float | None = None):
+        if not endpoint.startswith(("http://", "https://")):
+            raise DeliveryError(f"not an http(s) endpoint: {endpoint}", permanent=True)
+        self.endpoint = endpoint if endpoint.endswith("/") else f"{endpoint}/"
+        self.token = token
+        self.timeout = timeout or float(getattr(settings, "COQUAN_EXCHANGE_HTTP_TIMEOUT", 30))
+
+    def _call(self, method: str, path: str, *, data=None, headers=None) -> tuple[int, bytes]:
+        url = path if path.startswith(("http://", "https://")) else self.endpoint + path
+        request = urllib.request.Request(  # noqa: S310 (scheme checked in __init__)
+            url,
+            data=data,
+            method=method,
+            headers={"Authorization": f"Node {self.token}", **(headers or {})},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            body = exc.read()[:2000].decode("utf-8", "replace")
+            raise DeliveryError(
+                f"hub HTTP {exc.code}: {_error_message(body)}", permanent=exc.code == 400
+            ) from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise DeliveryError(f"{url}: {getattr(exc, 'reason', exc)}") from exc
+
+    def submit(self, organ_id: str, content: bytes) -> str:
+        _status, body = self._call(
+            "POST",
+            "inbox/",
+            data=content,
+            headers={"Content-Type": "application/xml", "X-Recipient": organ_id},
+        )
+        answer = json.loads(body or b"{}")
+        return str(answer.get("message_id") or answer.get("package_id") or "")
+
+    def list_pending(self, organ_id: str) -> list[str]:
+        identifiers: list[str] = []
+        query = urllib.parse.urlencode({"organ_id": organ_id})
+        url = f"hub/pending/?{query}"
+        while url:
+            _status, body = self._call("GET", url)
+            page = json.loads(body)
+            identifiers.extend(str(item["id"]) for item in page["results"])
+            url = page.get("next") or ""
+        return identifiers
+
+    def get(self, organ_id: str, package_id: str) -> bytes:
+        _status, body = self._call("GET", f"hub/pending/{int(package_id)}/")
+        return body
+
+    def confirm(self, organ_id: str, package_id: str) -> None:
+        self._call("POST", f"hub/pending/{int(package_id)}/confirm/")
+
+
+def adapter_for(route) -> HubAdapter | None:
+    """The hub adapter of a ``hub`` route: the one registered for its endpoint, else a
+    ``CoQuanHubAdapter`` when the endpoint is an http(s) address (a CoQuan hub)."""
+    adapter = _HUB_ADAPTERS.get(route.endpoint)
+    if adapter is None and route.endpoint.startswith(("http://", "https://")):
+        adapter = CoQuanHubAdapter(route.endpoint, route.token)
+    return adapter
+
+
 class HubTransport:
     name = Transport.HUB
 
@@ -131,11 +215,23 @@ class HubTransport:
         self.route = route
 
     def send(self, message, content: bytes) -> Outcome:
-        adapter = _HUB_ADAPTERS.get(self.route.endpoint)
+        adapter = adapter_for(self.route)
         if adapter is None:
             raise DeliveryError(f"no hub adapter for {self.route.endpoint}")
         reference = adapter.submit(message.organ_id, content)
         return Outcome(state="sent", note=f"hub {adapter.name}: {reference}")
+
+
+class PullTransport:
+    """Hub mode: the recipient's node fetches its packages from here (``pull`` route)."""
+
+    name = Transport.PULL
+
+    def __init__(self, route):
+        self.route = route
+
+    def send(self, message, content: bytes) -> Outcome:
+        return Outcome(state="sent", note="waiting for the node to fetch it")
 
 
 def pull_from_hub(adapter: HubAdapter, agency) -> int:
@@ -155,6 +251,34 @@ def pull_from_hub(adapter: HubAdapter, agency) -> int:
     return received
 
 
+def pull_all() -> int:
+    """Receive what every hub of the directory holds for the agencies of this deployment.
+
+    The hubs are the distinct endpoints (and credentials) of the active ``hub`` routes; each
+    is asked for each agency here. A hub that cannot be reached is logged and skipped (the
+    next round asks again). Returns the number of packages received.
+    """
+    from coquan.exchange.models import Route
+    from coquan.org.models import Agency
+
+    hubs = {}
+    for route in Route.objects.filter(transport=Transport.HUB, active=True).order_by("pk"):
+        hubs.setdefault((route.endpoint, route.token), route)
+    agencies = list(Agency.objects.exclude(organ_id="").order_by("pk"))
+    received = 0
+    for route in hubs.values():
+        adapter = adapter_for(route)
+        if adapter is None:
+            continue
+        for agency in agencies:
+            try:
+                received += pull_from_hub(adapter, agency)
+            except DeliveryError as exc:
+                log.warning("pulling from %s for %s failed: %s", route.endpoint, agency, exc)
+                break
+    return received
+
+
 def for_organ_id(organ_id: str):
     """The transport that reaches ``organ_id`` (directory first, then this deployment)."""
     from coquan.exchange.models import Route
@@ -165,6 +289,8 @@ def for_organ_id(organ_id: str):
         return HttpTransport(route)
     if route is not None and route.transport == Transport.HUB:
         return HubTransport(route)
+    if route is not None and route.transport == Transport.PULL:
+        return PullTransport(route)
     agency = Agency.objects.filter(organ_id=organ_id).first()
     if agency is None:
         raise DeliveryError(f"no route to {organ_id} in the directory")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coquan.exchange import views
+from coquan.exchange import hub_views, views
 
 app_name = "exchange"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("packages/<int:pk>/register/", views.package_register, name="package_register"),
     path("packages/<int:pk>/recall/", views.package_recall, name="package_recall"),
     path("deliveries/", views.reconciliation, name="reconciliation"),
+    path("hub/", hub_views.traffic, name="hub_traffic"),
     path("deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
     path(
         "packages/<int:pk>/files/<int:position>/",

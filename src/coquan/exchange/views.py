@@ -29,6 +29,7 @@ from coquan.exchange.forms import (
     RegisterPackageForm,
     UploadForm,
 )
+from coquan.exchange.hub import package_route
 from coquan.exchange.models import AgencyKey, ReceivedAttachment, ReceivedPackage
 from coquan.exchange.permissions import require_exchange_role
 from coquan.org.active import active_agency
@@ -190,6 +191,7 @@ def _detail_context(
         "recall_form": recall_form
         or (RecallAnswerForm() if parsed_document and is_recall else None),
         "recalled_by": _recall_of(package),
+        "route": package_route(package),
         "revises": actions.original_document_id(package)
         if package.kind == PackageKind.DOCUMENT and package.business_doc_type in (2, 3)
         else "",

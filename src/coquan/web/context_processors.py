@@ -7,6 +7,7 @@ the switcher once, when the template uses it.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from coquan.core.access import has_role, member_agencies
@@ -20,6 +21,8 @@ def visible_nav_items(request, agency) -> list[dict]:
     items = []
     for item in NAV_ITEMS:
         if item.superuser and not user.is_superuser:
+            continue
+        if item.setting and not getattr(settings, item.setting, False):
             continue
         if item.roles and not has_role(user, agency, *item.roles):
             continue

@@ -1,8 +1,9 @@
 """The navigation menu as data: each item says who may see it.
 
 ``roles`` empty means every signed-in member; ``superuser`` items are for deployment
-administrators. Items whose URL is not installed are left out, so an app adds its item
-here and it appears when its URLs exist.
+administrators; ``setting`` items appear only when that Django setting is true (a mode of
+the deployment, e.g. ``COQUAN_EXCHANGE_HUB``). Items whose URL is not installed are left
+out, so an app adds its item here and it appears when its URLs exist.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class NavItem:
     roles: tuple[str, ...] = ()
     superuser: bool = False
     group: str = "main"
+    setting: str = ""
 
 
 # Sidebar sections in display order; the main section has no heading of its own.
@@ -75,5 +77,13 @@ NAV_ITEMS: list[NavItem] = [
         group="admin",
     ),
     NavItem(_("Agencies"), "org:agency_list", "bi-buildings", superuser=True, group="admin"),
+    NavItem(
+        _("Hub traffic"),
+        "exchange:hub_traffic",
+        "bi-diagram-3-fill",
+        superuser=True,
+        group="admin",
+        setting="COQUAN_EXCHANGE_HUB",
+    ),
     NavItem(_("API documentation"), "api-docs", "bi-code-square", group="help"),
 ]

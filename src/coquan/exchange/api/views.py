@@ -36,6 +36,8 @@ from coquan.exchange.api.serializers import (
 )
 from coquan.exchange.choices import PackageSource
 from coquan.exchange.edxml.config import current_limits
+from coquan.exchange.edxml.problems import PackageRefused
+from coquan.exchange.hub import RelayLoop, append_trace, hub_mode, hub_organ_id
 from coquan.exchange.models import ReceivedPackage, Route
 from coquan.exchange.permissions import require_exchange_role
 from coquan.exchange.views import scoped_agency
@@ -211,7 +213,8 @@ class InboxView(APIView):
     401 without a valid node credential, 403 when the node may not send for the package's
     sender, 404 when the recipient is not an agency of this deployment. In hub mode
     (``COQUAN_EXCHANGE_HUB``) a package for an agency served by another node (directory)
-    is checked, kept and relayed to it through the outbox: 202 (200 when already relayed).
+    is checked, kept with this hub's ``TraceHeader`` appended and relayed to it through the
+    outbox: 202 (200 when already relayed, 409 when it passed here before).
     """
 
     authentication_classes: list = []
@@ -239,6 +242,7 @@ class InboxView(APIView):
             202: OpenApiResponse(description="Hub mode: queued for the recipient's node."),
             403: OpenApiResponse(description="The node may not send for this sender."),
             404: OpenApiResponse(description="The recipient is not an agency here."),
+            409: OpenApiResponse(description="Hub mode: the package already passed here."),
         },
         auth=[],
     )
@@ -305,8 +309,10 @@ class InboxView(APIView):
         )
 
     def _relay(self, request, node, recipient: str):
-        """Hub mode: check the package as a recipient would, then queue it for the node that
-        serves ``recipient`` (same outbox guarantees); 202, or 200 when already relayed."""
+        """Hub mode: check the package as a recipient would, append this hub's
+        ``TraceHeader`` (``hub.append_trace``), then queue it for the node that serves
+        ``recipient`` (same outbox guarantees); 202, or 200 when already relayed; 409 when
+        the package already passed through this hub (a routing loop)."""
         from types import SimpleNamespace
 
         from django.core.exceptions import PermissionDenied
@@ -325,8 +331,19 @@ class InboxView(APIView):
             refusal = prepared.refusal
             return error_response(refusal.code, refusal.message, details={"relayed": False})
         try:
+            content = append_trace(prepared.raw, hub_organ_id())
+        except RelayLoop:
+            return error_response(
+                "relay_loop",
+                _("This package already passed through this hub; it is not relayed again."),
+                details={"relayed": False},
+                http_status=status.HTTP_409_CONFLICT,
+            )
+        except PackageRefused as exc:  # read once already: only if the limits just changed
+            return error_response(exc.code, exc.message, details={"relayed": False})
+        try:
             message, created = actions.relay_package(
-                None, node=node, organ_id=recipient, prepared=prepared
+                None, node=node, organ_id=recipient, prepared=prepared, content=content
             )
         except PermissionDenied as exc:
             return error_response(
@@ -336,10 +353,3 @@ class InboxView(APIView):
             {"relayed": True, "message_id": message.pk, "created": created},
             status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
         )
-
-
-def hub_mode() -> bool:
-    """``COQUAN_EXCHANGE_HUB``: this deployment relays packages for other nodes."""
-    from django.conf import settings
-
-    return bool(getattr(settings, "COQUAN_EXCHANGE_HUB", False))

@@ -17,6 +17,9 @@ Settings (all optional):
 - ``COQUAN_EXCHANGE_DOCUMENT_TYPES`` ((1, 2)): accepted ``DocumentType/Type`` values.
 - ``COQUAN_EXCHANGE_SIGNATURE_METHOD`` ("rsa-sha256") and ``COQUAN_EXCHANGE_DIGEST``
   ("sha256") for outgoing signatures (SHA-1 is accepted only when verifying).
+- ``COQUAN_EXCHANGE_KNOWN_HUBS`` (()): ``OrganId`` of the hubs whose trace headers are set
+  aside when a package's signature is checked (``signing.hub_hops``), with this hub's own
+  ``COQUAN_EXCHANGE_HUB_ORGAN_ID``.
 """
 
 from __future__ import annotations
@@ -136,3 +139,16 @@ def signature_method() -> str:
 
 def digest_method() -> str:
     return str(_setting("COQUAN_EXCHANGE_DIGEST", "sha256"))
+
+
+def known_hubs() -> frozenset[str]:
+    """``COQUAN_EXCHANGE_KNOWN_HUBS``: the hubs whose ``TraceHeader`` (appended on the way,
+    outside the sender's signature) are set aside when verifying (docs/adr/0007); a hub
+    knows itself (``COQUAN_EXCHANGE_HUB_ORGAN_ID``), so a package coming round again is
+    read and refused as a loop."""
+    value = _setting("COQUAN_EXCHANGE_KNOWN_HUBS", ()) or ()
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    hubs = {str(item).strip() for item in value}
+    hubs.add(str(_setting("COQUAN_EXCHANGE_HUB_ORGAN_ID", "") or "").strip())
+    return frozenset(hubs - {""})

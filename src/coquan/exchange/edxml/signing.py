@@ -22,6 +22,13 @@ XML-DSig's; such a block is read and verified as if it were in the XML-DSig name
 There is no certification authority in this deployment: trust comes from certificates
 known per agency (the ``trusted`` callable; the receive pipeline answers it from the
 agencies' keys on this deployment).
+
+Hubs record their passage as a ``TraceHeader`` appended to ``TraceHeaderList`` (standards
+§1.3), which the sender's whole-package signature cannot cover. ``verify_tree(hubs=...)``
+sets aside the trailing ``TraceHeader`` elements whose ``OrganId`` is a known hub before
+checking (``hub_hops``; docs/adr/0007-hub-trace-headers.md): everything else must be exactly
+what the sender signed, and the hops set aside are reported in
+``SignatureResult.hub_hops`` as the hubs' own (unsigned) statements.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import copy
 import datetime as dt
 import functools
@@ -47,7 +55,7 @@ from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from coquan.exchange.edxml import config
-from coquan.exchange.edxml.codes import DSIG_NS, NS, ds
+from coquan.exchange.edxml.codes import DSIG_NS, NS, ds, q
 
 log = logging.getLogger(__name__)
 
@@ -240,6 +248,7 @@ class SignatureResult:
     fingerprint: str = ""
     not_after: str = ""
     legacy_namespace: bool = False
+    hub_hops: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> str:
@@ -344,16 +353,82 @@ def _verifier():
     return Verifier()
 
 
+def hub_hops(root, hubs: Iterable[str], sender_organ_id: str = "") -> list:
+    """The ``TraceHeader`` elements known hubs appended to a package on its way.
+
+    They are the trailing ``TraceHeader`` children of ``edXMLHeader/TraceHeaderList`` whose
+    ``OrganId`` is one of ``hubs`` (never the sender's own), in document order. A hub
+    appends its hop there without any white space (``hub.append_trace``), so removing
+    them gives back exactly the package the sender signed.
+    """
+    hubs = frozenset(hubs or ())
+    if not hubs:
+        return []
+    trace_list = root.find(f"{q('edXMLEnvelope')}/{q('edXMLHeader')}/{q('TraceHeaderList')}")
+    if trace_list is None:
+        return []
+    hops = []
+    for element in reversed(trace_list.findall(q("TraceHeader"))):
+        organ_id = (element.findtext(q("OrganId")) or "").strip()
+        if organ_id not in hubs or organ_id == sender_organ_id:
+            break
+        hops.append(element)
+    hops.reverse()
+    return hops
+
+
+@contextlib.contextmanager
+def set_aside(elements):
+    """Take ``elements`` out of their tree for the duration of the block, then put them back.
+
+    Text after a removed element (its ``tail``) stays in the tree, so only the elements
+    themselves are set aside; the tree is restored exactly, whatever happens inside.
+    """
+    removed = []
+    try:
+        for element in elements:
+            parent = element.getparent()
+            previous = element.getprevious()
+            saved = previous.tail if previous is not None else parent.text
+            if element.tail:
+                if previous is not None:
+                    previous.tail = (previous.tail or "") + element.tail
+                else:
+                    parent.text = (parent.text or "") + element.tail
+            tail = element.tail
+            index = parent.index(element)
+            parent.remove(element)
+            removed.append((parent, index, element, previous, saved, tail))
+        yield
+    finally:
+        for parent, index, element, previous, saved, tail in reversed(removed):
+            parent.insert(index, element)
+            element.tail = tail
+            if previous is not None:
+                previous.tail = saved
+            else:
+                parent.text = saved
+
+
 def verify_tree(
     root,
     *,
     sender_organ_id: str,
     trusted: Callable[[str], Iterable[x509.Certificate]] | None = None,
     now: dt.datetime | None = None,
+    hubs: Iterable[str] = (),
 ) -> SignatureResult:
-    """Verify the signature of a parsed package. Never raises for any input tree."""
+    """Verify the signature of a parsed package. Never raises for any input tree.
+
+    ``hubs``: the ``OrganId`` of the hubs this deployment knows; the trace headers they
+    appended (``hub_hops``) are set aside while checking and named in the result.
+    """
     try:
-        return _verify(root, sender_organ_id, trusted, now or dt.datetime.now(dt.UTC))
+        hops = hub_hops(root, hubs, sender_organ_id)
+        with set_aside(hops):
+            result = _verify(root, sender_organ_id, trusted, now or dt.datetime.now(dt.UTC))
+        result.hub_hops = [(hop.findtext(q("OrganId")) or "").strip() for hop in hops]
+        return result
     except Exception as exc:  # a verifier bug must not lose the package
         log.exception("signature verification failed unexpectedly")
         return _result("malformed_signature", detail=type(exc).__name__)

@@ -10,6 +10,7 @@ from coquan.exchange.tests.helpers import (
     RECIPIENT,
     SAMPLE_RECIPIENT,
     SENDER,
+    Downstream,
     key_pair,
 )
 
@@ -47,3 +48,12 @@ def clerk(recipient):
 @pytest.fixture
 def sample_clerk(sample_recipient):
     return make_member(sample_recipient, "clerk", username="vanthu_vptu", full_name="Hà Văn Thư")
+
+
+@pytest.fixture
+def downstream():
+    """A recording HTTP server standing for the node behind a hub."""
+    server = Downstream()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import http.server
 import io
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -190,3 +192,27 @@ def signer_for(organ_id: str) -> Signer:
 
 def certificate_for(organ_id: str) -> x509.Certificate:
     return x509.load_pem_x509_certificate(key_pair(organ_id)[1])
+
+
+class Downstream(http.server.ThreadingHTTPServer):
+    """A node behind a hub, as a recording HTTP server (201 to every POST): another CoQuan
+    node cannot run inside the test database."""
+
+    def __init__(self):
+        self.received: list[tuple[dict, bytes]] = []
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                owner.received.append((dict(self.headers), body))
+                self.send_response(201)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()

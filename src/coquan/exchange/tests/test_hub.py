@@ -1,14 +1,12 @@
 """Hub mode (issue 5 part 8): a deployment with ``COQUAN_EXCHANGE_HUB`` accepts packages from
-registered nodes and relays them, unchanged, to the node that serves the recipient.
+registered nodes and relays them to the node that serves the recipient (unchanged here:
+no `COQUAN_EXCHANGE_HUB_ORGAN_ID`; the hub's trace headers are in `test_hub_trace.py`).
 
 The downstream node is a small recording HTTP server in this test: another CoQuan node
 cannot run inside this test database (the two-node demo shows real nodes end to end).
 """
 
 from __future__ import annotations
-
-import http.server
-import threading
 
 import pytest
 
@@ -27,35 +25,6 @@ from coquan.exchange.tests.helpers import (
 pytestmark = pytest.mark.django_db
 
 INBOX = "/api/v1/exchange/inbox/"
-
-
-class Downstream(http.server.ThreadingHTTPServer):
-    def __init__(self):
-        self.received: list[tuple[dict, bytes]] = []
-        owner = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                owner.received.append((dict(self.headers), body))
-                self.send_response(201)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-            def log_message(self, *args):
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-
-@pytest.fixture
-def downstream():
-    server = Downstream()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def test_the_hub_relays_a_package_once_unchanged(client, settings, downstream):
@@ -112,3 +81,17 @@ def test_without_hub_mode_or_route_the_recipient_is_unknown(client, settings):
     )
     assert response.status_code == 403
     assert not OutboxMessage.objects.exists()
+
+
+def test_the_directory_csv_accepts_pull_routes_without_an_endpoint():
+    from coquan.exchange.directory import import_directory, parse_directory
+
+    rows, problems = parse_directory(
+        "organ_id,name,transport,endpoint,token\n"
+        "000.03.10.H06,Xã Hương Sơn,pull,,\n"
+        "000.02.10.H06,Xã Tân Dĩnh,http,,\n"
+    )
+    assert [row["organ_id"] for row in rows] == ["000.03.10.H06"]
+    assert problems == ["Dòng 3: địa chỉ nhận phải là địa chỉ http(s)."]
+    import_directory(None, text="organ_id,transport\n000.03.10.H06,pull\n")
+    assert Route.objects.get(organ_id="000.03.10.H06").transport == "pull"

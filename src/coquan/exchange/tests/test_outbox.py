@@ -96,6 +96,45 @@ def test_an_issued_document_arrives_once_and_statuses_flow_back(
     assert IncomingDocument.objects.filter(agency=dept.partner).count() == 1
 
 
+def test_statuses_04_05_06_name_the_person_who_acted(dept, issued, partner_clerk):
+    """StaffInfo of 04/05/06 is the leader who assigned and the officer who handled, not the
+    system (the documents action's actor reaches the status through the post_save hook)."""
+    from coquan.exchange.edxml import parse_package
+    from coquan.exchange.models import OutgoingStatus
+
+    outbox.run_until_idle()
+    received = ReceivedPackage.objects.get(agency=dept.partner, kind="document")
+    document, _status = register_package(partner_clerk, package=received)
+    leader = make_member(
+        dept.partner, "leader", username="gd_stc", full_name="Hoàng Văn Lãnh", email="lanh@stc.vn"
+    )
+    officer = make_member(
+        dept.partner, "officer", username="cv_stc", full_name="Bùi Thị Xử Lý", email="xl@stc.vn"
+    )
+    document = documents.present(partner_clerk, document=document, leader=leader)
+    document = documents.assign(leader, document=document, lead_user=officer, due_days=5)
+    document = documents.start_handling(officer, document=document)
+    documents.complete(officer, document=document, result_note="Đã triển khai")
+
+    rows = {row.status_code: row for row in OutgoingStatus.objects.filter(package=received)}
+    assert set(rows) == {"01", "03", "04", "05", "06"}
+    staff = {code: parse_package(bytes(row.content)).staff_info for code, row in rows.items()}
+    assert staff["01"].staff == "Hệ thống CoQuan"  # on arrival nobody has acted yet
+    assert staff["03"].staff == "Phan Văn Thư"
+    assert (staff["04"].staff, staff["04"].email) == ("Hoàng Văn Lãnh", "lanh@stc.vn")
+    assert (staff["05"].staff, staff["05"].email) == ("Bùi Thị Xử Lý", "xl@stc.vn")
+    assert (staff["06"].staff, staff["06"].email) == ("Bùi Thị Xử Lý", "xl@stc.vn")
+    assert rows["04"].created_by == leader and rows["06"].created_by == officer
+
+    outbox.run_until_idle()  # on the sender's timeline too
+    reported = dict(
+        RecipientStatus.objects.filter(delivery=issued.deliveries.get()).values_list(
+            "code", "staff"
+        )
+    )
+    assert reported["04"] == "Hoàng Văn Lãnh" and reported["06"] == "Bùi Thị Xử Lý"
+
+
 def test_a_refused_recipient_and_a_recall_are_reported(dept, issued, partner_clerk):
     outbox.run_until_idle()
     received = ReceivedPackage.objects.get(agency=dept.partner, kind="document")
