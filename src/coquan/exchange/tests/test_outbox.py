@@ -27,6 +27,7 @@ from coquan.exchange.models import (
     RecipientStatus,
     Route,
 )
+from coquan.exchange.pipeline import status_content
 from coquan.exchange.tests.helpers import key_pair
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,7 @@ def test_statuses_04_05_06_name_the_person_who_acted(dept, issued, partner_clerk
 
     rows = {row.status_code: row for row in OutgoingStatus.objects.filter(package=received)}
     assert set(rows) == {"01", "03", "04", "05", "06"}
-    staff = {code: parse_package(bytes(row.content)).staff_info for code, row in rows.items()}
+    staff = {code: parse_package(status_content(row)).staff_info for code, row in rows.items()}
     assert staff["01"].staff == "Hệ thống CoQuan"  # on arrival nobody has acted yet
     assert staff["03"].staff == "Phan Văn Thư"
     assert (staff["04"].staff, staff["04"].email) == ("Hoàng Văn Lãnh", "lanh@stc.vn")

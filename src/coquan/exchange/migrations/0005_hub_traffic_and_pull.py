@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0007_inbox_indexes'),
-        ('exchange', '0003_hub_relay'),
+        ('exchange', '0004_status_built_by_worker'),
         ('org', '0002_roles'),
     ]
 
