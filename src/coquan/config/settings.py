@@ -188,9 +188,16 @@ STORAGES = {
 }
 # Upload size limit (bytes) for any single uploaded file, checked by forms and the API.
 COQUAN_MAX_UPLOAD_BYTES = env_int("COQUAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
-# Text of PDF attachments kept for search: at most this many characters and pages.
+# Text of attachments kept for search: at most this many characters and (PDF) pages.
 COQUAN_ATTACHMENT_TEXT_MAX_CHARS = env_int("COQUAN_ATTACHMENT_TEXT_MAX_CHARS", 200_000)
 COQUAN_ATTACHMENT_TEXT_MAX_PAGES = env_int("COQUAN_ATTACHMENT_TEXT_MAX_PAGES", 300)
+# OCR of scans (images, PDFs without a text layer) with tesseract, in the same background task.
+# On by default: without the tesseract binary it reads nothing and logs one warning.
+COQUAN_OCR = env_bool("COQUAN_OCR", True)
+COQUAN_OCR_LANGUAGES = env_str("COQUAN_OCR_LANGUAGES", "vie+eng")
+COQUAN_OCR_MAX_PAGES = env_int("COQUAN_OCR_MAX_PAGES", 30)
+COQUAN_OCR_PAGE_TIMEOUT = env_int("COQUAN_OCR_PAGE_TIMEOUT", 60)
+COQUAN_TESSERACT = env_str("COQUAN_TESSERACT", "tesseract")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
