@@ -306,6 +306,25 @@ TASKS = {
 }
 # A worker writes a heartbeat at least this often; /healthz reports it stale after 3 periods.
 COQUAN_WORKER_HEARTBEAT_SECONDS = env_int("COQUAN_WORKER_HEARTBEAT_SECONDS", 30)
+# Daily jobs that run_worker enqueues (core.schedule): once a day each, at or after the local
+# time given (TIME_ZONE), whatever the number of workers; a missed time runs when a worker starts.
+COQUAN_SCHEDULER = env_bool("COQUAN_SCHEDULER", True)
+COQUAN_SCHEDULER_SECONDS = env_int("COQUAN_SCHEDULER_SECONDS", 60)
+COQUAN_DAILY_JOBS = {
+    # Due-soon and overdue reminders of incoming documents (documents/reminders.py).
+    "send_due_reminders": {
+        "at": env_str("COQUAN_DUE_REMINDERS_AT", "07:00"),
+        "tasks": ["coquan.documents.reminders.send_due_reminders"],
+    },
+    # Licence expiry and expiry e-mails, what the registry_expire command enqueues.
+    "registry_expire": {
+        "at": env_str("COQUAN_REGISTRY_EXPIRE_AT", "06:30"),
+        "tasks": [
+            "coquan.registry.tasks.expire_licences_task",
+            "coquan.registry.tasks.licence_reminders_task",
+        ],
+    },
+}
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
