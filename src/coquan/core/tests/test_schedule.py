@@ -120,6 +120,7 @@ def test_switched_off_the_schedule_enqueues_nothing(probe_schedule):
 
 def test_a_wrong_time_of_day_is_a_configuration_error(settings):
     settings.TASKS = DB_TASKS
+    settings.COQUAN_SCHEDULER = True
     settings.COQUAN_DAILY_JOBS = {"probe": {"at": "7h", "tasks": [PROBE]}}
     with pytest.raises(ImproperlyConfigured, match="HH:MM"):
         schedule.jobs()

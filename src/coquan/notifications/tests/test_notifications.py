@@ -196,6 +196,7 @@ def test_the_worker_schedule_sends_the_due_reminders_once_a_day(office, settings
     doc = assigned(office)  # due tomorrow: "due soon"
     Notification.objects.all().delete()  # keep only what the schedule sends
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.COQUAN_SCHEDULER = True  # off by default under pytest
     job = settings.COQUAN_DAILY_JOBS["send_due_reminders"]
     # Due from midnight, so that whatever the hour the test runs, the start catches it up.
     settings.COQUAN_DAILY_JOBS = {"send_due_reminders": {**job, "at": "00:00"}}
