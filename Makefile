@@ -22,8 +22,10 @@ help:
 	@echo "make bench     benchmarks (ratios against a floor measured in the same run)"
 
 # System packages (Debian/Ubuntu): Chromium for browser tests, gettext for catalogues,
-# Pango and Noto fonts for WeasyPrint PDFs, poppler-utils to read PDFs back in tests.
-SYSTEM_PACKAGES := chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core poppler-utils
+# Pango and Noto fonts for WeasyPrint PDFs, poppler-utils to read PDFs (text layers, pages of
+# scans), tesseract with the Vietnamese model for the OCR of scanned attachments.
+SYSTEM_PACKAGES := chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core poppler-utils \
+	tesseract-ocr tesseract-ocr-vie
 setup:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

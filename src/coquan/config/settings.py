@@ -188,9 +188,16 @@ STORAGES = {
 }
 # Upload size limit (bytes) for any single uploaded file, checked by forms and the API.
 COQUAN_MAX_UPLOAD_BYTES = env_int("COQUAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
-# Text of PDF attachments kept for search: at most this many characters and pages.
+# Text of attachments kept for search: at most this many characters and (PDF) pages.
 COQUAN_ATTACHMENT_TEXT_MAX_CHARS = env_int("COQUAN_ATTACHMENT_TEXT_MAX_CHARS", 200_000)
 COQUAN_ATTACHMENT_TEXT_MAX_PAGES = env_int("COQUAN_ATTACHMENT_TEXT_MAX_PAGES", 300)
+# OCR of scans (images, PDFs without a text layer) with tesseract, in the same background task.
+# On by default: without the tesseract binary it reads nothing and logs one warning.
+COQUAN_OCR = env_bool("COQUAN_OCR", True)
+COQUAN_OCR_LANGUAGES = env_str("COQUAN_OCR_LANGUAGES", "vie+eng")
+COQUAN_OCR_MAX_PAGES = env_int("COQUAN_OCR_MAX_PAGES", 30)
+COQUAN_OCR_PAGE_TIMEOUT = env_int("COQUAN_OCR_PAGE_TIMEOUT", 60)
+COQUAN_TESSERACT = env_str("COQUAN_TESSERACT", "tesseract")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -305,6 +312,26 @@ TASKS = {
 }
 # A worker writes a heartbeat at least this often; /healthz reports it stale after 3 periods.
 COQUAN_WORKER_HEARTBEAT_SECONDS = env_int("COQUAN_WORKER_HEARTBEAT_SECONDS", 30)
+# Daily jobs that run_worker enqueues (core.schedule): once a day each, at or after the local
+# time given (TIME_ZONE), whatever the number of workers; a missed time runs when a worker starts.
+# Off under pytest, so that tests running run_worker do not depend on the hour they run at.
+COQUAN_SCHEDULER = env_bool("COQUAN_SCHEDULER", not TESTING)
+COQUAN_SCHEDULER_SECONDS = env_int("COQUAN_SCHEDULER_SECONDS", 60)
+COQUAN_DAILY_JOBS = {
+    # Due-soon and overdue reminders of incoming documents (documents/reminders.py).
+    "send_due_reminders": {
+        "at": env_str("COQUAN_DUE_REMINDERS_AT", "07:00"),
+        "tasks": ["coquan.documents.reminders.send_due_reminders"],
+    },
+    # Licence expiry and expiry e-mails, what the registry_expire command enqueues.
+    "registry_expire": {
+        "at": env_str("COQUAN_REGISTRY_EXPIRE_AT", "06:30"),
+        "tasks": [
+            "coquan.registry.tasks.expire_licences_task",
+            "coquan.registry.tasks.licence_reminders_task",
+        ],
+    },
+}
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -272,3 +272,11 @@ class SeriesScope(models.TextChoices):
     TYPES = "types", _("Documents of the chosen types")
     SECRET = "secret", _("Secret documents")
     BOARD = "board", _("Documents of an advisory board")
+
+
+class TextSource(models.TextChoices):
+    """How the searchable text of an attachment was obtained (``text_extraction``)."""
+
+    NONE = "none", pgettext_lazy("attachment text", "None")
+    TEXT_LAYER = "text_layer", _("Text layer of the PDF")
+    OCR = "ocr", _("Recognised text (OCR)")

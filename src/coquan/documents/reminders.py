@@ -2,11 +2,11 @@
 
 - **Assignment**: when a leader (or unit leader) assigns a document, the lead and the
   co-handlers are notified: a person named directly, or the unit leaders of a unit named.
-- **Due soon / overdue**: ``send_due_reminders`` (a task, and the command
-  ``coquan send_due_reminders`` for cron or the worker) notifies the lead and co-handlers of
-  every document still being handled whose deadline (their own, in the current round) is
-  within ``COQUAN_DUE_SOON_DAYS`` days or past — at most once per day per assignment (the
-  notification key carries the step and the day).
+- **Due soon / overdue**: ``send_due_reminders`` (a task that ``run_worker``'s daily
+  schedule enqueues at 07:00, and the command ``coquan send_due_reminders``) notifies the
+  lead and co-handlers of every document still being handled whose deadline (their own, in
+  the current round) is within ``COQUAN_DUE_SOON_DAYS`` days or past — at most once per day
+  per assignment (the notification key carries the step and the day).
 
 The subject of a secret document is never put in a notification (it may go by e-mail).
 """
@@ -145,5 +145,5 @@ def _remind(steps, today, notify) -> int:
 
 @task()
 def send_due_reminders() -> int:
-    """The daily reminder job (queue it once a day; running it twice a day is harmless)."""
+    """The daily reminder job (``COQUAN_DAILY_JOBS``; running it twice a day is harmless)."""
     return due_reminders()

@@ -9,8 +9,8 @@ from django_tasks import task
 
 @task()
 def expire_licences_task(on: str | None = None) -> int:
-    """Mark the licences whose expiry date has passed as expired (daily; enqueued by the
-    ``registry_expire`` command from cron or a systemd timer). ``on`` is an ISO date
+    """Mark the licences whose expiry date has passed as expired (daily; enqueued by
+    ``run_worker``'s schedule, job ``registry_expire``, or the command). ``on`` is an ISO date
     (default today). Returns the number of licences that expired."""
     from coquan.registry.actions import expire_licences
 
@@ -20,7 +20,7 @@ def expire_licences_task(on: str | None = None) -> int:
 @task()
 def licence_reminders_task(on: str | None = None) -> int:
     """E-mail the registry editors about licences nearing their expiry date (daily; enqueued
-    with ``expire_licences_task`` by the ``registry_expire`` command). ``on`` is an ISO date
+    with ``expire_licences_task`` by the ``registry_expire`` job or command). ``on`` is an ISO date
     (default today). Each reminder goes out once, however often the task runs. Returns the
     number of e-mails queued."""
     from coquan.registry.actions import send_expiry_reminders

@@ -96,6 +96,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "step",
             "uploaded_by",
             "uploaded_at",
+            "text_source",
             "download_url",
         ]
 

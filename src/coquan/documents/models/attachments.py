@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from coquan.documents.choices import TextSource
+
 
 class ImmutableRecordError(RuntimeError):
     """Raised when code tries to change or delete a stored file row."""
@@ -74,7 +76,8 @@ class Attachment(StoredFile):
     """One stored file of an incoming document, immutable once written (see ``StoredFile``).
 
     Opinion files point to their handling step. ``text`` is derived data (the text layer
-    of a PDF, written by ``text_extraction`` with a queryset update; the file never changes).
+    of a PDF, or the OCR of a scanned PDF or image, written by ``text_extraction`` with a
+    queryset update; the file never changes); ``text_source`` says which.
     """
 
     document = models.ForeignKey(
@@ -106,7 +109,17 @@ class Attachment(StoredFile):
         blank=True,
         default="",
         editable=False,
-        help_text=_("Text of a PDF with a text layer, read in the background for search."),
+        help_text=_(
+            "Text of the file for search: the text layer of a PDF, or OCR of a scan, read in "
+            "the background."
+        ),
+    )
+    text_source = models.CharField(
+        _("text source"),
+        max_length=16,
+        choices=TextSource.choices,
+        default=TextSource.NONE,
+        editable=False,
     )
 
     objects = StoredFileQuerySet.as_manager()
@@ -119,5 +132,8 @@ class Attachment(StoredFile):
             models.CheckConstraint(condition=Q(version__gte=1), name="attachment_version_valid"),
             models.CheckConstraint(
                 condition=~Q(replaces=models.F("pk")), name="attachment_not_self_replacing"
+            ),
+            models.CheckConstraint(
+                condition=Q(text_source__in=TextSource.values), name="attachment_text_source_valid"
             ),
         ]

@@ -186,3 +186,23 @@ def test_the_list_and_the_api_run_a_constant_number_of_queries(
     for url, count in counts.items():
         with django_assert_max_num_queries(count):
             client.get(url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_schedule_sends_the_due_reminders_once_a_day(office, settings):
+    """End to end: run_worker's schedule enqueues send_due_reminders, the worker runs it."""
+    from coquan.core.models import PeriodicRun
+
+    doc = assigned(office)  # due tomorrow: "due soon"
+    Notification.objects.all().delete()  # keep only what the schedule sends
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.COQUAN_SCHEDULER = True  # off by default under pytest
+    job = settings.COQUAN_DAILY_JOBS["send_due_reminders"]
+    # Due from midnight, so that whatever the hour the test runs, the start catches it up.
+    settings.COQUAN_DAILY_JOBS = {"send_due_reminders": {**job, "at": "00:00"}}
+    for _restart in range(2):
+        call_command("run_worker", "--batch", "--no-startup-delay", "--worker-id", "w", verbosity=0)
+    mine = titles(office.officer)
+    assert len(mine) == 1, mine  # once, though the worker started twice that day
+    assert mine[0].startswith("Hạn xử lý ngày") and f"số {doc.arrival_number}" in mine[0]
+    assert PeriodicRun.objects.get().job == "send_due_reminders"

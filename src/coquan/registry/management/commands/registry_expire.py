@@ -1,6 +1,7 @@
 """``coquan registry_expire``: enqueue the daily licence tasks.
 
-Run it once a day (cron, systemd timer). It enqueues two tasks for the background worker:
+``run_worker`` enqueues the same tasks every day (job ``registry_expire`` of
+``COQUAN_DAILY_JOBS``); the command is for running them by hand. It enqueues two tasks:
 ``expire_licences_task`` marks every licence whose expiry date has passed as expired, and
 ``licence_reminders_task`` e-mails the registry editors about licences nearing their expiry
 date (``COQUAN_LICENCE_REMINDER_DAYS``, each reminder once). ``--now`` runs both in this
