@@ -84,9 +84,19 @@ def require_role(user, agency, *roles: str) -> None:
 def get_visible_or_404(queryset, user, **lookup):
     """The object matching ``lookup`` among those ``user`` may see, else 404.
 
-    ``queryset`` is a model or a queryset whose manager has ``visible_to``.
+    ``queryset`` is a model or a queryset whose manager has ``visible_to`` (and maybe
+    ``visible_in(user, agency)``, an equivalent per agency).
     """
     qs = queryset._default_manager.all() if hasattr(queryset, "_default_manager") else queryset
+    manager = qs.model._default_manager
+    if hasattr(manager, "visible_in") and hasattr(qs.model, "agency_id"):
+        # The object first, then its visibility in its own agency by ``visible_in`` — the
+        # same rule as ``visible_to`` with a far cheaper plan for the people overseeing the
+        # agency (bench/inbox.py: 30 ms → 2 ms for a document's page on 10^6 documents).
+        obj = qs.filter(**lookup).first()
+        if obj is None or not manager.visible_in(user, obj.agency_id).filter(pk=obj.pk).exists():
+            raise Http404(_("Not found."))
+        return obj
     obj = qs.visible_to(user).filter(**lookup).first()
     if obj is None:
         raise Http404(_("Not found."))

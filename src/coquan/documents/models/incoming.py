@@ -202,7 +202,6 @@ class IncomingDocument(DocumentMetadata):
         ]
         indexes = [
             models.Index(fields=["agency", "status", "arrival_date"], name="incoming_queue_idx"),
-            models.Index(fields=["agency", "arrival_date"], name="incoming_arrival_idx"),
             models.Index(fields=["presented_to", "status"], name="incoming_presented_idx"),
             models.Index(fields=["lead_user", "status"], name="incoming_lead_user_idx"),
             models.Index(fields=["lead_unit", "status"], name="incoming_lead_unit_idx"),
@@ -222,6 +221,13 @@ class IncomingDocument(DocumentMetadata):
                 name="incoming_status_due_idx",
             ),
             models.Index(fields=["agency", "secrecy", "id"], name="incoming_secrecy_idx"),
+            # The "all" list, newest first, and any filter with an arrival-date range: an
+            # index-only scan on PostgreSQL (the filter columns are carried along).
+            models.Index(
+                fields=["agency", "-arrival_date", "-arrival_number"],
+                include=["document_type", "urgency", "status", "secrecy", "id"],
+                name="incoming_arrival_list_idx",
+            ),
             models.Index(fields=["edxml_document_id"], name="incoming_edxml_id_idx"),
             models.Index(
                 fields=["agency", "code_number", "issued_date"], name="incoming_duplicate_idx"
