@@ -12,7 +12,8 @@ PostgreSQL, bench/inbox.py). ``KeysFirstPaginator`` asks for the page in two sta
    step 1.
 
 The rows are those ``Paginator`` would give (the same queryset, filtered by key: access
-rules included). Anything that is not a plain model queryset is paginated as usual.
+rules included). The first page (nothing to skip) and anything that is not a plain model
+queryset are paginated as usual, in one statement.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from django.db.models.query import ModelIterable
 
 class KeysFirstPaginator(Paginator):
     def page(self, number):
-        if not _keys_first(self.object_list):
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
+        if bottom == 0 or not _keys_first(self.object_list):
+            # The first page skips nothing: one statement, as ``Paginator``.
+            return super().page(number)
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
