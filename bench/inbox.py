@@ -9,7 +9,8 @@ of them) it times, for that leader:
 2. **inbox page 200** — the same queue, page 200 (rows 4976–5000);
 3. **filtered list** — the "all" queue filtered by type (công văn), urgency (khẩn), status
    (done) and an arrival-date range of one year, newest first, page 1 with its total;
-4. **document detail** — one document with its timeline (handling steps) and files.
+4. **document detail** — one document with what its page shows: type, agency, register
+   book, lead unit and its three people, the timeline (handling steps) and the files.
 
 Each is measured three ways, interleaved, ``--rounds`` times: (a) the **floor**, the same
 rows and total from hand-written SQL (one statement for the rows, one for the count; the
@@ -102,12 +103,23 @@ def floor_list(where: str, order: str, params: dict, offset: int):
 
 
 def floor_detail(params: dict):
+    """What the detail page shows, fetched by hand: the document with its type, agency,
+    register book and lead unit (the visibility rule in the WHERE), its three people by id,
+    the timeline with each step's actor, unit and person, the files with their uploader."""
     doc = _fetch(
-        "SELECT d.*, t.name, a.name FROM documents_incomingdocument d "
+        "SELECT d.id, d.registered_by_id, d.presented_to_id, d.lead_user_id, d.*, t.name, "
+        "a.name, b.kind, b.year, u.name FROM documents_incomingdocument d "
         "JOIN documents_documenttype t ON t.id = d.document_type_id "
         "JOIN org_agency a ON a.id = d.agency_id "
+        "JOIN documents_registerbook b ON b.id = d.register_book_id "
+        "LEFT JOIN org_unit u ON u.id = d.lead_unit_id "
         f"WHERE d.id = %(doc)s AND {VISIBLE}",
         params,
+    )
+    people = _fetch(
+        "SELECT p.id, p.username, p.full_name FROM accounts_user p "
+        "WHERE p.id IN (%(a)s, %(b)s, %(c)s)",
+        dict(zip("abc", doc[0][1:4], strict=True)),
     )
     steps = _fetch(
         "SELECT s.id, s.kind, s.role, s.text, s.deadline, s.created_at, x.full_name, n.name, "
@@ -117,10 +129,12 @@ def floor_detail(params: dict):
         params,
     )
     files = _fetch(
-        "SELECT f.id, f.original_name FROM documents_attachment f "
+        "SELECT f.id, f.original_name, f.size, f.version, f.replaces_id, f.uploaded_at, "
+        "p.full_name FROM documents_attachment f JOIN accounts_user p ON p.id = f.uploaded_by_id "
         "WHERE f.document_id = %(doc)s ORDER BY f.uploaded_at, f.id",
         params,
     )
+    assert people
     return [doc[0][0]], len(steps) + len(files)
 
 
@@ -147,19 +161,9 @@ def orm_queue(user, agency, key: str, page: int, filters: dict | None = None):
 
 
 def orm_detail(user, pk: int):
-    from coquan.core.access import get_visible_or_404
-    from coquan.documents.models import IncomingDocument
+    from coquan.documents.views import incoming_for_detail
 
-    document = get_visible_or_404(
-        IncomingDocument.objects.select_related(
-            "document_type", "agency", "register_book", "registered_by", "presented_to",
-            "lead_unit", "lead_user",
-        ),
-        user,
-        pk=pk,
-    )  # fmt: skip
-    steps = list(document.steps.timeline())
-    files = list(document.attachments.with_current_flag().select_related("uploaded_by"))
+    document, steps, files = incoming_for_detail(user, pk)
     return [document.pk], len(steps) + len(files)
 
 

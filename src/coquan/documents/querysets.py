@@ -157,6 +157,19 @@ class IncomingDocumentQuerySet(models.QuerySet):
             return self.filter(agency=agency).filter(Q(secrecy=Secrecy.NONE) | Q(pk__in=granted))
         return self.visible_to(user).for_agency(agency)
 
+    def visible_without_query(self, user, document) -> bool:
+        """True when ``visible_in(user, document.agency_id)`` certainly holds for ``document``.
+
+        Decided from the fetched row and the person's roles (read once per request): a
+        document that is not secret, in an agency the person oversees (or for a superuser).
+        False means "ask the database" (secret documents, everyone else), not "invisible".
+        """
+        from coquan.core.access import roles_in
+
+        if not getattr(user, "is_authenticated", False) or document.secrecy != Secrecy.NONE:
+            return False
+        return user.is_superuser or bool(roles_in(user, document.agency_id) & set(OVERSEEING_ROLES))
+
     # --- Queues (each combines with visible_to; the conditions are the q_* functions) ------
 
     def to_present(self):

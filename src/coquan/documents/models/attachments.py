@@ -26,6 +26,20 @@ class StoredFileQuerySet(models.QuerySet):
         return self.annotate(is_current=~Exists(newer))
 
 
+def mark_current(files):
+    """Set ``is_current`` on each of ``files``, every version of one document's files.
+
+    The same flag as ``with_current_flag`` without its correlated subquery: within a
+    document's complete list, a file is current when no other file of the list replaces it
+    (a correction always replaces a file of the same document). Returns the list.
+    """
+    files = list(files)
+    replaced = {f.replaces_id for f in files if f.replaces_id is not None}
+    for f in files:
+        f.is_current = f.pk not in replaced
+    return files
+
+
 #: Kept for the incoming side, which imports it by this name.
 AttachmentQuerySet = StoredFileQuerySet
 

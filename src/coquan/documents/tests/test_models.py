@@ -96,3 +96,31 @@ def test_attachments_are_immutable(office):
     with pytest.raises(ImmutableRecordError):
         attachment.delete()
     assert Attachment.objects.get(pk=attachment.pk).original_name == "cong-van.pdf"
+
+
+@pytest.mark.django_db
+def test_load_related_fills_foreign_keys_with_one_query_per_model(office):
+    """``core.related.load_related``: the people of many documents in one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coquan.core.related import load_related
+    from coquan.documents import actions
+
+    first = office.register(subject="Một")
+    second = actions.present(
+        office.clerk, document=office.register(subject="Hai", code_number="2"), leader=office.leader
+    )
+    documents = list(IncomingDocument.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        load_related(documents, "registered_by", "presented_to", "lead_user", "document_type")
+        people = [
+            (d.registered_by, d.presented_to, d.lead_user, d.document_type) for d in documents
+        ]
+    assert len(queries) == 2  # users, document types
+    assert people[0][:3] == (office.clerk, None, None)
+    assert people[1][:3] == (office.clerk, office.leader, None)
+    assert people[1][3].pk == second.document_type_id
+    load_related([], "registered_by")  # nothing to do, no query
+    with pytest.raises(ValueError):
+        load_related(documents, "steps")  # a reverse relation is refused

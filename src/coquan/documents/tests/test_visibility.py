@@ -17,6 +17,17 @@ def visible_ids(user):
     return set(IncomingDocument.objects.visible_to(user).values_list("pk", flat=True))
 
 
+def everyone(office):
+    """Every kind of person for the visibility rule; the superuser last."""
+    admin = make_member(office.agency, "admin", username="quantri2")
+    nobody = make_member(office.agency, username="khong-lien-quan2")
+    superuser = User.objects.create_superuser("vanhanh2", "vh2@example.gov.vn", "x")
+    return (
+        office.clerk, office.leader, office.unit_leader, office.officer, office.officer2,
+        office.outsider, admin, nobody, superuser,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def docs(office):
     plain = office.register(subject="Văn bản thường")
@@ -105,13 +116,8 @@ def test_visible_in_an_agency_gives_the_same_rows_as_visible_to(office, docs):
     """The reduced rule for people overseeing the agency changes the plan, never the rows."""
     from coquan.core.access import clear_access_cache
 
-    superuser = User.objects.create_superuser("vanhanh2", "vh2@example.gov.vn", "x")
-    admin = make_member(office.agency, "admin", username="quantri2")
-    nobody = make_member(office.agency, username="khong-lien-quan2")
-    people = (
-        office.clerk, office.leader, office.unit_leader, office.officer, office.officer2,
-        office.outsider, admin, nobody, superuser,
-    )  # fmt: skip
+    people = everyone(office)
+    superuser = people[-1]
     actions.present(office.clerk, document=docs["secret"], leader=office.leader)
     for user in people:
         clear_access_cache(user)
@@ -132,6 +138,71 @@ def test_visible_in_an_agency_gives_the_same_rows_as_visible_to(office, docs):
     assert docs["secret"].pk not in set(
         IncomingDocument.objects.visible_in(superuser, office.agency).values_list("pk", flat=True)
     )
+
+
+@pytest.mark.django_db
+def test_visible_without_query_never_claims_more_than_the_rule(office, docs):
+    """The shortcut of a detail page says "visible" only where ``visible_in`` agrees, and
+    ``get_visible_or_404`` (shortcut or query) answers like ``visible_to`` for everyone."""
+    from django.http import Http404
+
+    from coquan.core.access import clear_access_cache, get_visible_or_404
+
+    people = everyone(office)
+    shortcuts = 0
+    for user in people:
+        clear_access_cache(user)
+        rule = set(IncomingDocument.objects.visible_to(user).values_list("pk", flat=True))
+        for document in IncomingDocument.objects.filter(agency=office.agency):
+            if IncomingDocument.objects.visible_without_query(user, document):
+                shortcuts += 1
+                assert document.pk in rule, (user.username, document.subject)
+            try:
+                found = get_visible_or_404(IncomingDocument, user, pk=document.pk) is not None
+            except Http404:
+                found = False
+            assert found == (document.pk in rule), (user.username, document.subject)
+    # Clerk, leader, admin and superuser, each on the three documents that are not secret.
+    assert shortcuts == 12
+    assert not IncomingDocument.objects.visible_without_query(office.clerk, docs["secret"])
+
+
+@pytest.mark.django_db
+def test_detail_page_data_is_five_queries_for_overseers(office, docs):
+    """The detail page's data: the document with three joins, its steps, its files, every
+    person named in one query, the units in one more — and no visibility statement
+    for an overseer and a document that is not secret."""
+    from coquan.core.access import clear_access_cache, roles_in
+    from coquan.documents.tests.samples import pdf_upload
+    from coquan.documents.views import incoming_for_detail
+
+    to_unit = docs["to_unit"]
+    actions.add_attachment(office.clerk, document=to_unit, file=pdf_upload("to-trinh.pdf"))
+    clear_access_cache(office.leader)
+    roles_in(office.leader, office.agency)  # read once per request, before the page
+    with CaptureQueriesContext(connection) as queries:
+        document, steps, files = incoming_for_detail(office.leader, to_unit.pk)
+        shown = (
+            document.document_type.name,
+            document.agency.name,
+            document.register_book.year,
+            document.registered_by.username,
+            document.presented_to.username,
+            document.lead_unit.name,
+            document.lead_user,
+            [(s.actor.username, s.user and s.user.username, s.unit and s.unit.name) for s in steps],
+            [(f.uploaded_by.username, f.is_current) for f in files],
+        )
+    assert len(queries) == 5, [q["sql"] for q in queries]
+    assert shown[3:6] == (office.clerk.username, office.leader.username, office.unit.name)
+    assert shown[6] is None  # assigned to the unit, no person: an empty key stays None
+    expected = [
+        (s.actor.username, s.user and s.user.username, s.unit and s.unit.name)
+        for s in to_unit.steps.timeline()
+    ]
+    assert shown[7] == expected and len(expected) >= 4
+    assert (office.unit.name in {unit for _, _, unit in expected}) is True
+    assert shown[8] == [(office.clerk.username, True)]
 
 
 @pytest.mark.django_db

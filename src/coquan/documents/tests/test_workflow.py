@@ -262,4 +262,8 @@ def test_corrections_are_new_versions(office):
         )
     current = {a.pk: a.is_current for a in Attachment.objects.with_current_flag()}
     assert current == {original.pk: False, fixed.pk: True}
+    # The detail page's flag, computed from the document's whole list, is the same.
+    from coquan.documents.models.attachments import mark_current
+
+    assert {a.pk: a.is_current for a in mark_current(doc.attachments.all())} == current
     assert kinds(doc)[-1] == StepKind.ATTACHMENT
