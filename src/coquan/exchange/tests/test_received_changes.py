@@ -300,3 +300,39 @@ def test_replacement_and_recall_between_two_nodes_over_http(
     assert "15" in RecipientStatus.objects.filter(
         delivery__document=recalled, delivery__kind="recall"
     ).values_list("code", flat=True)
+
+
+@pytest.mark.parametrize("kind", ["update", "replace"])
+def test_a_recalled_revision_is_cancelled_at_the_receiver(
+    dept,  # noqa: F811
+    partner_clerk,  # noqa: F811
+    kind,
+):
+    """Recalling an update or a replacement reaches the agencies it was sent to: their
+    incoming document registered from it is cancelled, the original stays as it was."""
+    original = dept.advance(dept.draft(subject="V/v văn bản gốc"), "issued")
+    outbox.run_until_idle()
+    first = ReceivedPackage.objects.get(agency=dept.partner, subject="V/v văn bản gốc")
+    earlier, _status = register_package(partner_clerk, package=first)
+    revision = _revise(dept, original, kind, "V/v văn bản sửa đổi")
+    outbox.run_until_idle()
+    package = ReceivedPackage.objects.get(
+        agency=dept.partner, business_doc_type=2 if kind == "update" else 3
+    )
+    revised, _status = register_package(partner_clerk, package=package)
+
+    documents.recall(dept.clerk, document=revision, reason="Sửa đổi ban hành nhầm")
+    assert revision.deliveries.filter(kind="recall").count() == 1
+    outbox.run_until_idle()
+    recall = ReceivedPackage.objects.get(agency=dept.partner, business_doc_type=1)
+    answer_recall(partner_clerk, package=recall, accept=True)
+    outbox.run_until_idle()
+
+    revised.refresh_from_db()
+    earlier.refresh_from_db()
+    assert revised.status == "recalled"
+    assert "Sửa đổi ban hành nhầm" in revised.steps.get(kind="recalled").text
+    assert earlier.status != "recalled" and not earlier.steps.filter(kind="recalled").exists()
+    assert "15" in RecipientStatus.objects.filter(delivery__document=revision).values_list(
+        "code", flat=True
+    )
