@@ -332,6 +332,14 @@ COQUAN_DAILY_JOBS = {
         ],
     },
 }
+# Jobs that run_worker enqueues every N minutes (once per slot across workers; 0 = off).
+COQUAN_INTERVAL_JOBS = {
+    # Re-index search entries left dirty by a lost or failed index task (search/tasks.py).
+    "repair_search_index": {
+        "minutes": env_int("COQUAN_SEARCH_REPAIR_MINUTES", 10),
+        "tasks": ["coquan.search.tasks.repair_index"],
+    },
+}
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -41,6 +41,7 @@ def probe_schedule(settings):
     settings.TASKS = DB_TASKS
     settings.COQUAN_SCHEDULER = True
     settings.COQUAN_DAILY_JOBS = {"probe": {"at": "07:00", "tasks": [PROBE]}}
+    settings.COQUAN_INTERVAL_JOBS = {}
     return settings
 
 
@@ -57,6 +58,49 @@ def test_the_default_schedule_has_the_reminders_at_seven_and_the_registry_job():
     for job in jobs.values():
         for path in job.tasks:
             assert import_string(path).module_path == path  # the worker can import each
+
+
+def test_the_default_schedule_repairs_the_search_index_every_ten_minutes():
+    from django.utils.module_loading import import_string
+
+    [job] = [job for job in schedule.interval_jobs() if job.name == "repair_search_index"]
+    assert (job.minutes, job.tasks) == (10, ("coquan.search.tasks.repair_index",))
+    assert import_string(job.tasks[0]).module_path == job.tasks[0]
+
+
+@pytest.mark.django_db
+def test_an_interval_job_runs_once_per_slot_across_workers(probe_schedule):
+    probe_schedule.COQUAN_DAILY_JOBS = {}
+    probe_schedule.COQUAN_INTERVAL_JOBS = {"probe": {"minutes": 10, "tasks": [PROBE]}}
+    assert schedule.tick(now=local(7, 0), worker_id="w1") == ["probe"]
+    assert schedule.tick(now=local(7, 9), worker_id="w2") == []  # same slot, other worker
+    assert schedule.tick(now=local(7, 10), worker_id="w2") == ["probe"]
+    assert schedule.tick(now=local(7, 19), worker_id="w1") == []
+    assert enqueued() == 2
+    assert sorted(PeriodicRun.objects.values_list("job", "worker_id")) == [
+        ("probe@07:00", "w1"),
+        ("probe@07:10", "w2"),
+    ]
+    # Two days later the old slots are dropped (a daily job's history is kept).
+    PeriodicRun.objects.create(job="daily", day=MONDAY, enqueued_at=local(7, 0))
+    wednesday = MONDAY + dt.timedelta(days=2)
+    assert schedule.tick(now=local(0, 5, wednesday)) == ["probe"]
+    assert sorted(PeriodicRun.objects.values_list("job", "day")) == [
+        ("daily", MONDAY),
+        ("probe@00:00", wednesday),
+    ]
+
+
+@pytest.mark.parametrize("minutes", [-1, 1441, "10", None, True])
+def test_a_wrong_interval_is_a_configuration_error(settings, minutes):
+    settings.COQUAN_INTERVAL_JOBS = {"probe": {"minutes": minutes, "tasks": [PROBE]}}
+    with pytest.raises(ImproperlyConfigured, match="whole number of minutes"):
+        schedule.interval_jobs()
+
+
+def test_an_interval_of_zero_switches_the_job_off(settings):
+    settings.COQUAN_INTERVAL_JOBS = {"probe": {"minutes": 0, "tasks": [PROBE]}}
+    assert schedule.interval_jobs() == []
 
 
 @pytest.mark.django_db

@@ -179,6 +179,21 @@ def test_rebuild_and_repair_commands(desk, many, capsys):
     assert not SearchEntry.objects.filter(dirty=True).exists()
 
 
+def test_the_worker_schedule_repairs_dirty_entries(desk, many, settings):
+    """No cron needed: run_worker's schedule enqueues the repair every few minutes."""
+    from django.utils import timezone
+
+    from coquan.core import schedule
+
+    settings.COQUAN_SCHEDULER = True
+    settings.COQUAN_DAILY_JOBS = {}
+    stale = SearchEntry.objects.order_by("pk").first()
+    SearchEntry.objects.filter(pk=stale.pk).update(dirty=True, title="cũ")
+    assert schedule.tick(now=timezone.now(), worker_id="w1") == ["repair_search_index"]
+    stale.refresh_from_db()
+    assert not stale.dirty and stale.title != "cũ"
+
+
 def test_rebuild_command_refuses_an_unknown_model(db):
     from django.core.management.base import CommandError
 

@@ -133,7 +133,9 @@ class Command(BaseCommand):
         heartbeat = scheduler = None
         if not watcher_only:
             if schedule.enabled() and not no_scheduler:
-                schedule.jobs()  # a wrong COQUAN_DAILY_JOBS stops the worker here, loudly
+                # A wrong COQUAN_DAILY_JOBS / COQUAN_INTERVAL_JOBS stops the worker here, loudly.
+                schedule.jobs()
+                schedule.interval_jobs()
                 scheduler = SchedulerThread(worker_id, settings.COQUAN_SCHEDULER_SECONDS)
             heartbeat = HeartbeatThread(worker_id, period)
             health.beat(worker_id)  # healthy from the first second, and fails fast without a DB
