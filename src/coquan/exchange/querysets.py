@@ -98,3 +98,47 @@ class OutboxMessageQuerySet(models.QuerySet):
             if served is not None:
                 messages = messages.filter(organ_id__in=served)
         return messages
+
+
+# --- the sender's reconciliation (page and API) ------------------------------------------------
+
+#: A delivery queued or sent this long ago without an answer counts as stuck.
+STUCK_AFTER_MINUTES = 30
+PROBLEMS = ("failed", "stuck", "refused")
+
+
+def delivery_problems(agency, problem: str = ""):
+    """Deliveries of ``agency``'s documents that need the clerk: failed, stuck or refused
+    (``problem`` one of ``PROBLEMS``; empty: all three), newest change first."""
+    import datetime as dt
+
+    from django.db.models import Max, Q
+    from django.utils import timezone
+
+    from coquan.documents.models import Delivery
+
+    deliveries = (
+        Delivery.objects.filter(document__agency=agency)
+        .select_related("document", "outbox")
+        .annotate(top_rank=Max("recipient_statuses__rank"))
+    )
+    stuck_before = timezone.now() - dt.timedelta(minutes=STUCK_AFTER_MINUTES)
+    failed = Q(state="failed")
+    stuck = Q(state__in=["queued", "sent"], created_at__lt=stuck_before)
+    refused = Q(recipient_statuses__code__in=["02", "16"])
+    chosen = {"failed": failed, "stuck": stuck, "refused": refused}.get(
+        problem, failed | stuck | refused
+    )
+    return deliveries.filter(chosen).distinct().order_by("-updated_at", "-pk")
+
+
+def latest_statuses(deliveries) -> dict:
+    """{delivery id: its highest-ranked ``RecipientStatus``} for ``deliveries``, one query."""
+    from coquan.exchange.models import RecipientStatus
+
+    latest: dict = {}
+    for status in RecipientStatus.objects.filter(delivery__in=deliveries).order_by(
+        "delivery_id", "rank", "received_at"
+    ):
+        latest[status.delivery_id] = status
+    return latest

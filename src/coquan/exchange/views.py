@@ -32,6 +32,7 @@ from coquan.exchange.forms import (
 from coquan.exchange.hub import package_route
 from coquan.exchange.models import AgencyKey, ReceivedAttachment, ReceivedPackage
 from coquan.exchange.permissions import require_exchange_role
+from coquan.exchange.querysets import STUCK_AFTER_MINUTES, delivery_problems, latest_statuses
 from coquan.org.active import active_agency
 
 PAGE_SIZE = 25
@@ -345,32 +346,6 @@ def package_recall(request, pk: int):
 
 # --- the sender's side ---------------------------------------------------------------------------
 
-STUCK_AFTER_MINUTES = 30
-
-
-def _reconciliation_rows(agency, problem: str):
-    """Deliveries of ``agency``'s documents that need the clerk: failed, stuck, refused."""
-    import datetime as dt
-
-    from django.db.models import Max, Q
-    from django.utils import timezone
-
-    from coquan.documents.models import Delivery
-
-    deliveries = (
-        Delivery.objects.filter(document__agency=agency)
-        .select_related("document", "outbox")
-        .annotate(top_rank=Max("recipient_statuses__rank"))
-    )
-    stuck_before = timezone.now() - dt.timedelta(minutes=STUCK_AFTER_MINUTES)
-    failed = Q(state="failed")
-    stuck = Q(state__in=["queued", "sent"], created_at__lt=stuck_before)
-    refused = Q(recipient_statuses__code__in=["02", "16"])
-    chosen = {"failed": failed, "stuck": stuck, "refused": refused}.get(
-        problem, failed | stuck | refused
-    )
-    return deliveries.filter(chosen).distinct().order_by("-updated_at", "-pk")
-
 
 @login_required
 def reconciliation(request):
@@ -378,10 +353,10 @@ def reconciliation(request):
     agency = scoped_agency(request)
     require_exchange_role(request.user, agency)
     problem = request.GET.get("problem", "")
-    rows = _reconciliation_rows(agency, problem)
+    rows = delivery_problems(agency, problem)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     deliveries = list(page.object_list)
-    latest = _latest_statuses(deliveries)
+    latest = latest_statuses(deliveries)
     for delivery in deliveries:
         delivery.latest_status = latest.get(delivery.pk)
     return render(
@@ -396,17 +371,6 @@ def reconciliation(request):
             "stuck_minutes": STUCK_AFTER_MINUTES,
         },
     )
-
-
-def _latest_statuses(deliveries) -> dict:
-    from coquan.exchange.models import RecipientStatus
-
-    latest: dict = {}
-    for status in RecipientStatus.objects.filter(delivery__in=deliveries).order_by(
-        "delivery_id", "rank", "received_at"
-    ):
-        latest[status.delivery_id] = status
-    return latest
 
 
 @login_required
