@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from coquan.core.actions import action, describe, record_denial
 from coquan.exchange import pipeline
-from coquan.exchange.choices import OutboxKind, PackageKind, PackageState
+from coquan.exchange.choices import OutboxKind, OutboxState, PackageKind, PackageState
 from coquan.exchange.edxml.codes import (
     STATUS_ACCEPTED,
     STATUS_RECALL_ACCEPTED,
@@ -40,6 +40,7 @@ from coquan.exchange.models import (
 )
 from coquan.exchange.outbox import crash_point
 from coquan.exchange.permissions import (
+    require_exchange_role,
     require_key_admin,
     require_package_clerk,
     require_receive,
@@ -641,6 +642,45 @@ def retry_now(actor, *, delivery) -> OutboxMessage:
         summary=(_("Delivery to %(name)s retried now") % {"name": delivery.name})[:500],
         after={"attempts": message.attempts},
     )
+    return message
+
+
+def _require_status_clerk(actor, **kwargs) -> None:
+    status = kwargs.get("status")
+    require_exchange_role(actor, status.agency if status is not None else None)
+
+
+@action("exchange.status.resend", permission=_require_status_clerk)
+def resend_status(actor, *, status: OutgoingStatus) -> OutboxMessage:
+    """Send an undeliverable status message again (the package page's "send again").
+
+    Who: a clerk or administrator of the agency that sends the status. Only a status
+    whose outbox message failed can be re-sent: it is due now with a fresh attempt count,
+    and the same bytes are sent (the receiver's idempotence keeps it once).
+    """
+    message = OutboxMessage.objects.select_for_update().filter(status=status).first()
+    if message is None or message.state != OutboxState.FAILED:
+        raise ValidationError(
+            _("Only a status message that could not be delivered can be sent again."),
+            code="not_failed",
+        )
+    error = message.last_error
+    message.state = OutboxState.PENDING
+    message.attempts = 0
+    message.next_attempt_at = timezone.now()
+    message.lease_until = None
+    message.save(update_fields=["state", "attempts", "next_attempt_at", "lease_until"])
+    describe(
+        obj=message,
+        agency=status.agency,
+        summary=(
+            _("Status %(code)s to %(organ)s sent again")
+            % {"code": status.status_code, "organ": status.recipient_organ_id}
+        )[:500],
+        before={"state": OutboxState.FAILED, "error": error[:500]},
+        after={"state": message.state},
+    )
+    kick_on_commit()
     return message
 
 

@@ -36,7 +36,9 @@ import signal
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coquan.exchange.choices import OutboxKind, OutboxState
 from coquan.exchange.models import DeliveryAttempt, OutboxMessage
@@ -436,7 +438,49 @@ def _failed_attempt(message, error: str, *, permanent: bool = False) -> str:
                 attempts=locked.attempts,
                 error=error[:2000],
             )
+        if final:
+            alert_undeliverable(locked)
     return locked.state
+
+
+def alert_undeliverable(message) -> None:
+    """Tell the sending agency's clerks (in-app, and by e-mail when configured) that a
+    document or a status message could not be delivered, with a link to where it can be
+    sent again. Relayed packages (hub mode) have no clerk: the hub's traffic page shows
+    them."""
+    from coquan.notifications.actions import notify
+    from coquan.org.models import Membership
+
+    if message.agency_id is None or message.kind not in (OutboxKind.DELIVERY, OutboxKind.STATUS):
+        return
+    if message.kind == OutboxKind.DELIVERY:
+        delivery = message.delivery
+        title = _("Could not be delivered to %(recipient)s: %(document)s") % {
+            "recipient": delivery.name or message.organ_id,
+            "document": delivery.document.number_and_notation or delivery.document.subject,
+        }
+        url = reverse("exchange:reconciliation") + f"?agency={message.agency_id}&problem=failed"
+    else:
+        status = message.status
+        title = _("Status %(code)s could not be delivered to %(recipient)s") % {
+            "code": status.status_code,
+            "recipient": message.organ_id,
+        }
+        url = reverse("exchange:package_detail", args=[status.package_id])
+    clerks = (
+        Membership.objects.active_on()
+        .for_agency(message.agency_id)
+        .with_role("clerk")
+        .select_related("user")
+    )
+    notify(
+        [membership.user for membership in clerks],
+        kind="exchange.undeliverable",
+        title=title,
+        url=url,
+        agency=message.agency,
+        key=f"exchange.undeliverable:{message.pk}:{message.attempts}",
+    )
 
 
 def run_once(limit: int = 20) -> dict:

@@ -142,3 +142,15 @@ def latest_statuses(deliveries) -> dict:
     ):
         latest[status.delivery_id] = status
     return latest
+
+
+def failed_statuses(agency):
+    """Status messages ``agency`` sends that could not be delivered, newest first."""
+    from coquan.exchange.choices import OutboxState
+    from coquan.exchange.models import OutgoingStatus
+
+    return (
+        OutgoingStatus.objects.filter(agency=agency, outbox__state=OutboxState.FAILED)
+        .select_related("package", "outbox")
+        .order_by("-created_at", "-pk")
+    )

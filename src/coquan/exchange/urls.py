@@ -14,6 +14,7 @@ urlpatterns = [
     path("deliveries/", views.reconciliation, name="reconciliation"),
     path("hub/", hub_views.traffic, name="hub_traffic"),
     path("deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
+    path("statuses/<int:pk>/resend/", views.status_resend, name="status_resend"),
     path(
         "packages/<int:pk>/files/<int:position>/",
         views.attachment_download,

@@ -32,7 +32,12 @@ from coquan.exchange.forms import (
 from coquan.exchange.hub import package_route
 from coquan.exchange.models import AgencyKey, ReceivedAttachment, ReceivedPackage
 from coquan.exchange.permissions import require_exchange_role
-from coquan.exchange.querysets import STUCK_AFTER_MINUTES, delivery_problems, latest_statuses
+from coquan.exchange.querysets import (
+    STUCK_AFTER_MINUTES,
+    delivery_problems,
+    failed_statuses,
+    latest_statuses,
+)
 from coquan.org.active import active_agency
 
 PAGE_SIZE = 25
@@ -172,7 +177,7 @@ def _detail_context(
     request, package, refuse_form=None, register_form=None, recall_form=None
 ) -> dict:
     attachments = list(package.attachments.all())
-    statuses = list(package.statuses.all())
+    statuses = list(package.statuses.select_related("outbox"))
     parsed_document = package.state == PackageState.PARSED and package.kind == PackageKind.DOCUMENT
     is_recall = package.kind == PackageKind.DOCUMENT and package.business_doc_type == 1
     can_refuse = parsed_document and not is_recall
@@ -347,6 +352,9 @@ def package_recall(request, pk: int):
 # --- the sender's side ---------------------------------------------------------------------------
 
 
+FAILED_STATUSES_SHOWN = 50
+
+
 @login_required
 def reconciliation(request):
     """The clerk's reconciliation page: deliveries failed, stuck or refused, with actions."""
@@ -357,6 +365,7 @@ def reconciliation(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     deliveries = list(page.object_list)
     latest = latest_statuses(deliveries)
+    failed = list(failed_statuses(agency)[: FAILED_STATUSES_SHOWN + 1])
     for delivery in deliveries:
         delivery.latest_status = latest.get(delivery.pk)
     return render(
@@ -369,8 +378,29 @@ def reconciliation(request):
             "problem": problem,
             "agency_query": _agency_query(request, agency),
             "stuck_minutes": STUCK_AFTER_MINUTES,
+            "failed_statuses": failed[:FAILED_STATUSES_SHOWN],
+            "more_failed_statuses": len(failed) > FAILED_STATUSES_SHOWN,
         },
     )
+
+
+@login_required
+@require_POST
+def status_resend(request, pk: int):
+    """Send an undeliverable status message again (``exchange.resend_status``)."""
+    from coquan.exchange.models import OutgoingStatus
+
+    status = get_visible_or_404(
+        OutgoingStatus.objects.select_related("agency"), request.user, pk=pk
+    )
+    try:
+        actions.resend_status(request.user, status=status)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The status message was queued again."))
+    return redirect("exchange:package_detail", pk=status.package_id)
 
 
 @login_required

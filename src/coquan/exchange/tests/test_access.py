@@ -42,6 +42,16 @@ def recall_received(world) -> None:
     world.objects["package"] = receipt.package
 
 
+def status_undeliverable(world) -> None:
+    """A document received whose status 01 back could not be delivered."""
+    from coquan.exchange.models import OutboxMessage
+
+    received(world)
+    status = world.objects["package"].statuses.get(status_code="01")
+    OutboxMessage.objects.filter(status=status).update(state="failed", last_error="down")
+    world.objects["status"] = status
+
+
 def _agency(world) -> str:
     return f"?agency={world.agency.pk}"
 
@@ -118,6 +128,14 @@ ENDPOINTS = [
         "web-reconciliation",
         lambda w: reverse("exchange:reconciliation") + _agency(w),
         roles=ROLES,
+    ),
+    Endpoint(
+        "web-status-resend",
+        lambda w: reverse("exchange:status_resend", args=[w.objects["status"].pk]),
+        method="post",
+        roles=ROLES,
+        object_endpoint=True,
+        setup=status_undeliverable,
     ),
     Endpoint(
         "api-list",
