@@ -200,6 +200,7 @@ def test_the_worker_schedule_sends_the_due_reminders_once_a_day(office, settings
     job = settings.COQUAN_DAILY_JOBS["send_due_reminders"]
     # Due from midnight, so that whatever the hour the test runs, the start catches it up.
     settings.COQUAN_DAILY_JOBS = {"send_due_reminders": {**job, "at": "00:00"}}
+    settings.COQUAN_INTERVAL_JOBS = {}  # only the reminders in this test
     for _restart in range(2):
         call_command("run_worker", "--batch", "--no-startup-delay", "--worker-id", "w", verbosity=0)
     mine = titles(office.officer)
