@@ -384,6 +384,29 @@ def reconciliation(request):
     )
 
 
+def sender_delivery_or_404(user, pk):
+    """A delivery of a document issued by an agency where ``user`` is a clerk or an
+    administrator; 404 for a missing delivery and for anyone else's alike."""
+    from coquan.documents.models import Delivery
+
+    delivery = Delivery.objects.select_related("document__agency").filter(pk=pk).first()
+    if delivery is None or not has_role(user, delivery.document.agency, "clerk", "admin"):
+        raise Http404
+    return delivery
+
+
+def retry_delivery(user, delivery) -> bool:
+    """Send a failed delivery again (``documents.requeue_delivery``: True) or make a waiting
+    one due now (``retry_now``: False); the actions' ``ValidationError`` propagates."""
+    from coquan.documents.actions import requeue_delivery
+
+    if delivery.state == "failed":
+        requeue_delivery(user, delivery=delivery)
+        return True
+    actions.retry_now(user, delivery=delivery)
+    return False
+
+
 @login_required
 @require_POST
 def status_resend(request, pk: int):
@@ -407,18 +430,11 @@ def status_resend(request, pk: int):
 @require_POST
 def delivery_retry(request, pk: int):
     """Retry a waiting delivery now, or send a failed one again (documents.requeue_delivery)."""
-    from coquan.documents.actions import requeue_delivery
-    from coquan.documents.models import Delivery
-
-    delivery = Delivery.objects.select_related("document__agency").filter(pk=pk).first()
-    if delivery is None or not has_role(request.user, delivery.document.agency, "clerk", "admin"):
-        raise Http404
+    delivery = sender_delivery_or_404(request.user, pk)
     try:
-        if delivery.state == "failed":
-            requeue_delivery(request.user, delivery=delivery)
+        if retry_delivery(request.user, delivery):
             messages.success(request, _("The delivery was queued again."))
         else:
-            actions.retry_now(request.user, delivery=delivery)
             messages.success(request, _("The delivery will be tried again now."))
     except ValidationError as exc:
         for message in exc.messages:

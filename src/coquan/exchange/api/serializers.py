@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from coquan.documents.models import DocumentType
 from coquan.exchange.models import OutgoingStatus, ReceivedAttachment, ReceivedPackage
 
 
@@ -188,3 +190,101 @@ class PackageUploadSerializer(serializers.Serializer):
     """Multipart form of ``POST /exchange/packages/`` (a raw XML body works too)."""
 
     file = serializers.FileField(help_text="The edXML package file.")
+
+
+# --- the clerk's answers to a received package -------------------------------------------------
+
+
+class RegisterPackageSerializer(serializers.Serializer):
+    """Input of ``POST /exchange/packages/{id}/register/`` (``register_package``).
+
+    Any existing type is accepted here: whether the agency uses it is the action's rule
+    (``documents.register_incoming``), so an unknown id and another agency's type give the
+    same message."""
+
+    document_type = serializers.PrimaryKeyRelatedField(
+        queryset=DocumentType.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Id of a document type the agency uses (default: the type whose name "
+        "matches the package's TypeName).",
+        error_messages={"does_not_exist": _("This document type is not used by the agency.")},
+    )
+    confirm_duplicate = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Register even though the same document seems registered already.",
+    )
+
+
+class RefusePackageSerializer(serializers.Serializer):
+    """Input of ``POST /exchange/packages/{id}/refuse/`` (``refuse_package``)."""
+
+    reason = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Why the document goes back to the sender (sent in the status 02; "
+        "required, at most 400 characters).",
+    )
+
+
+class RecallAnswerSerializer(serializers.Serializer):
+    """Input of ``POST /exchange/packages/{id}/recall-answer/`` (``answer_recall``)."""
+
+    decision = serializers.ChoiceField(
+        choices=[("accept", "accept"), ("refuse", "refuse")],
+        help_text="accept (status 15: the recalled document is cancelled) or refuse (16).",
+        error_messages={"invalid_choice": _("Unknown decision: answer accept or refuse.")},
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text="Required when refusing (sent in the status 16), at most 400 characters.",
+    )
+
+
+class RegisteredPackageSerializer(serializers.Serializer):
+    """The incoming document a package became, and the package (now ``registered``)."""
+
+    incoming_document_id = serializers.IntegerField(help_text="Id of the incoming document.")
+    arrival_number = serializers.IntegerField(help_text="Its arrival number (số đến).")
+    package = ReceivedPackageDetailSerializer()
+
+
+# --- the sender's reconciliation ---------------------------------------------------------------
+
+
+class LatestStatusSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Status code (01-06, 13-16).")
+    label = serializers.CharField()
+    description = serializers.CharField(help_text="The recipient's text (a refusal's reason).")
+    received_at = serializers.DateTimeField()
+
+
+class DeliveryProblemSerializer(serializers.Serializer):
+    """One delivery of an issued document that needs the clerk (failed, stuck or refused)."""
+
+    id = serializers.IntegerField()
+    document_id = serializers.IntegerField(help_text="Id of the outgoing document.")
+    number_and_notation = serializers.CharField(source="document.number_and_notation")
+    subject = serializers.CharField(source="document.subject")
+    name = serializers.CharField(help_text="The recipient agency.")
+    organ_id = serializers.CharField(help_text="The recipient's identifier (QCVN 102).")
+    kind = serializers.CharField(help_text="send, recall, update or replace.")
+    state = serializers.CharField(help_text="queued, sent, delivered or failed.")
+    attempts = serializers.IntegerField()
+    last_error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    latest_status = serializers.SerializerMethodField(
+        help_text="The recipient's highest-ranked status (null: none yet)."
+    )
+
+    @extend_schema_field(LatestStatusSerializer(allow_null=True))
+    def get_latest_status(self, obj) -> dict | None:
+        status = self.context.get("latest", {}).get(obj.pk)
+        if status is None:
+            return None
+        return LatestStatusSerializer(status).data

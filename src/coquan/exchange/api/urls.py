@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from coquan.exchange.api.deliveries import DeliveryProblemViewSet
 from coquan.exchange.api.hub import (
     HubTrafficView,
     PendingConfirmView,
@@ -11,6 +12,7 @@ from coquan.exchange.api.views import InboxView, ReceivedPackageViewSet
 
 router = SimpleRouter()
 router.register("exchange/packages", ReceivedPackageViewSet, basename="exchange-package")
+router.register("exchange/deliveries", DeliveryProblemViewSet, basename="exchange-delivery")
 urlpatterns = [
     path("exchange/inbox/", InboxView.as_view(), name="exchange-inbox"),
     path("exchange/hub/traffic/", HubTrafficView.as_view(), name="exchange-hub-traffic"),

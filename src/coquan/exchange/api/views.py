@@ -1,4 +1,4 @@
-"""The exchange API: receive a package (POST) and read the received ones (GET).
+"""The exchange API: receive a package (POST), read the received ones (GET), answer one.
 
 ``POST /api/v1/exchange/packages/`` takes the package as the raw request body
 (``Content-Type: application/xml``, ``text/xml`` or ``application/octet-stream``) or as the
@@ -21,7 +21,8 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import BaseParser, MultiPartParser
+from rest_framework.decorators import action as drf_action
+from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,8 +31,12 @@ from coquan.api.errors import error_response
 from coquan.exchange import actions
 from coquan.exchange.api.serializers import (
     PackageUploadSerializer,
+    RecallAnswerSerializer,
     ReceivedPackageDetailSerializer,
     ReceivedPackageSerializer,
+    RefusePackageSerializer,
+    RegisteredPackageSerializer,
+    RegisterPackageSerializer,
     problem_data,
 )
 from coquan.exchange.choices import PackageSource
@@ -67,7 +72,7 @@ def _read_body(request, limit: int) -> tuple[bytes, int]:
     return data, max(declared, len(data))
 
 
-def _agency_for(request):
+def agency_for(request):
     """``?agency=<id>``, else the agency named by ``X-Agency``, else the active agency."""
     agency = scoped_agency(request)
     wanted = request.headers.get("X-Agency")
@@ -114,7 +119,14 @@ class ReceivedPackageViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Received edXML packages."""
+    """Received edXML packages.
+
+    The clerk's answers to one package run the actions of the package page, with its
+    permissions (the package is fetched through ``visible_to``: 404 for anyone else's):
+    ``POST …/<id>/register/`` (``register_package``; a suspected duplicate answers 409 with
+    code ``duplicate``), ``…/refuse/`` (``refuse_package``) and ``…/recall-answer/``
+    (``answer_recall``). Their ``ValidationError`` becomes the uniform error body (400).
+    """
 
     parser_classes = [RawPackageParser, MultiPartParser]
     filterset_fields = ["state", "kind", "signature_status"]
@@ -126,7 +138,7 @@ class ReceivedPackageViewSet(
             return ReceivedPackage.objects.none()
         packages = ReceivedPackage.objects.visible_to(self.request.user)
         if self.action == "list":
-            agency = _agency_for(self.request)
+            agency = agency_for(self.request)
             return packages.for_agency(agency).for_list()
         return packages.select_related("agency").prefetch_related("attachments", "statuses")
 
@@ -136,7 +148,7 @@ class ReceivedPackageViewSet(
         return ReceivedPackageDetailSerializer
 
     def create(self, request, *args, **kwargs):
-        agency = _agency_for(request)
+        agency = agency_for(request)
         limit = current_limits().max_package_bytes
         content_type = (request.content_type or "").split(";")[0].strip().lower()
         if content_type == "multipart/form-data":
@@ -178,6 +190,124 @@ class ReceivedPackageViewSet(
         return Response(
             body, status=status.HTTP_201_CREATED if receipt.created else status.HTTP_200_OK
         )
+
+    def _input(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _fresh(self, package):
+        return self.get_queryset().get(pk=package.pk)
+
+    def _detail(self, package) -> dict:
+        context = {"request": self.request}
+        return ReceivedPackageDetailSerializer(self._fresh(package), context=context).data
+
+    @extend_schema(
+        summary="Register a received document",
+        description=(
+            "Register the document in the agency's incoming book (clerks of the recipient "
+            "agency; the same action as the package page): it gets the next arrival number, "
+            "the package becomes `registered` and a status 03 goes to the sender. "
+            "`document_type` defaults to the type whose name matches the package's TypeName. "
+            "409 with code `duplicate` (and the earlier documents in `details.duplicates`) "
+            "when it seems registered already: send again with `confirm_duplicate` true if it "
+            "really is a different document. 400 for a package that cannot be registered "
+            "(not a parsed document, registered or refused already) or a type the agency "
+            "does not use."
+        ),
+        request=RegisterPackageSerializer,
+        responses={
+            201: RegisteredPackageSerializer,
+            400: OpenApiResponse(description="Invalid input or not registrable (error body)."),
+            409: OpenApiResponse(description="The document seems registered already."),
+        },
+    )
+    @drf_action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def register(self, request, pk=None):
+        from coquan.documents.actions import DuplicateDocument
+        from coquan.documents.models import IncomingDocument
+
+        package = self.get_object()
+        data = self._input(RegisterPackageSerializer)
+        try:
+            document, _status = actions.register_package(
+                request.user,
+                package=package,
+                document_type=data.get("document_type"),
+                confirm_duplicate=data["confirm_duplicate"],
+            )
+        except DuplicateDocument as exc:
+            visible = IncomingDocument.objects.visible_to(request.user).filter(
+                pk__in=[doc.pk for doc in exc.duplicates]
+            )
+            return error_response(
+                "duplicate",
+                exc.messages[0],
+                status.HTTP_409_CONFLICT,
+                {"duplicates": [{"id": d.pk, "arrival_number": d.arrival_number} for d in visible]},
+            )
+        body = RegisteredPackageSerializer(
+            {
+                "incoming_document_id": document.pk,
+                "arrival_number": document.arrival_number,
+                "package": self._fresh(package),
+            },
+            context={"request": request},
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Refuse a received document",
+        description=(
+            "Send the document back with a reason (status 02; clerks and administrators of "
+            "the recipient agency, as on the package page). Only a parsed document that was "
+            "not registered can be refused (else 400); the reason is required."
+        ),
+        request=RefusePackageSerializer,
+        responses={
+            200: ReceivedPackageDetailSerializer,
+            400: OpenApiResponse(description="No reason, or not refusable (error body)."),
+        },
+    )
+    @drf_action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def refuse(self, request, pk=None):
+        package = self.get_object()
+        data = self._input(RefusePackageSerializer)
+        actions.refuse_package(request.user, package=package, reason=data["reason"])
+        return Response(self._detail(package))
+
+    @extend_schema(
+        summary="Answer a recall",
+        description=(
+            "Answer a received recall (BussinessDocType 1; clerks and administrators of the "
+            "recipient agency): `accept` sends 15 and cancels the incoming document registered "
+            "from the recalled one, `refuse` sends 16 with the reason (required). A recall is "
+            "answered once (else 400)."
+        ),
+        request=RecallAnswerSerializer,
+        responses={
+            200: ReceivedPackageDetailSerializer,
+            400: OpenApiResponse(description="Invalid answer, or answered already (error body)."),
+        },
+    )
+    @drf_action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[JSONParser],
+        url_path="recall-answer",
+        url_name="recall-answer",
+    )
+    def recall_answer(self, request, pk=None):
+        package = self.get_object()
+        data = self._input(RecallAnswerSerializer)
+        actions.answer_recall(
+            request.user,
+            package=package,
+            accept=data["decision"] == "accept",
+            reason=data["reason"],
+        )
+        return Response(self._detail(package))
 
 
 def node_for(request):

@@ -7,8 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from coquan.core.testing.access_matrix import Endpoint, access_matrix_params, check_access
+from coquan.exchange import outbox
 from coquan.exchange.actions import receive_package
 from coquan.exchange.edxml import build_document_package
+from coquan.exchange.models import Route
 from coquan.exchange.tests.helpers import make_package
 
 ROLES = ("clerk", "admin")
@@ -50,6 +52,44 @@ def status_undeliverable(world) -> None:
     status = world.objects["package"].statuses.get(status_code="01")
     OutboxMessage.objects.filter(status=status).update(state="failed", last_error="down")
     world.objects["status"] = status
+
+
+def delivery_failed(world) -> None:
+    """A document of the agency issued to the other agency, whose node is unreachable:
+    the delivery failed (one attempt allowed), so "retry" queues it again."""
+    from django.test import override_settings
+
+    from coquan.core.testing.factories import make_member
+    from coquan.documents import actions as documents
+    from coquan.documents.choices import RecipientKind
+    from coquan.documents.models import DocumentType
+    from coquan.documents.tests.conftest import give_keys
+    from coquan.documents.tests.samples import draft_pdf_upload
+
+    officer = make_member(world.agency, "officer", unit=world.unit, username="x_officer")
+    leader = make_member(world.agency, "leader", username="x_leader")
+    clerk = make_member(world.agency, "clerk", username="x_clerk")
+    give_keys(world.agency, leader)
+    draft = documents.create_draft(
+        officer,
+        agency=world.agency,
+        document_type=DocumentType.objects.get(agency=None, code="cong-van"),
+        subject="Văn bản gửi liên thông",
+        signer=leader,
+        drafting_unit=world.unit,
+        recipients=[(RecipientKind.AGENCY, world.other)],
+        main_file=draft_pdf_upload(),
+    )
+    draft = documents.submit(officer, document=draft, skip_review=True, form_check=False)
+    draft = documents.approve(leader, document=draft)
+    draft = documents.sign(leader, document=draft)
+    issued = documents.issue(clerk, document=draft)
+    Route.objects.create(
+        organ_id=world.other.organ_id, transport="http", endpoint="http://127.0.0.1:9/"
+    )
+    with override_settings(COQUAN_EXCHANGE_MAX_ATTEMPTS=1):
+        assert outbox.run_until_idle() == {"failed": 1}
+    world.objects["delivery"] = issued.deliveries.get()
 
 
 def _agency(world) -> str:
@@ -138,6 +178,14 @@ ENDPOINTS = [
         setup=status_undeliverable,
     ),
     Endpoint(
+        "web-delivery-retry",
+        lambda w: reverse("exchange:delivery_retry", args=[w.objects["delivery"].pk]),
+        method="post",
+        roles=ROLES,
+        object_endpoint=True,
+        setup=delivery_failed,
+    ),
+    Endpoint(
         "api-list",
         lambda w: "/api/v1/exchange/packages/" + _agency(w),
         roles=ROLES,
@@ -151,6 +199,51 @@ ENDPOINTS = [
         api=True,
         object_endpoint=True,
         setup=received,
+    ),
+    Endpoint(
+        "api-register",
+        lambda w: f"/api/v1/exchange/packages/{_package(w)}/register/",
+        method="post",
+        roles=("clerk",),
+        api=True,
+        object_endpoint=True,
+        setup=received,
+        data=lambda w: {"document_type": _cong_van(w)},
+    ),
+    Endpoint(
+        "api-refuse",
+        lambda w: f"/api/v1/exchange/packages/{_package(w)}/refuse/",
+        method="post",
+        roles=ROLES,
+        api=True,
+        object_endpoint=True,
+        setup=received,
+        data=lambda w: {"reason": "Không thuộc thẩm quyền"},
+    ),
+    Endpoint(
+        "api-recall-answer",
+        lambda w: f"/api/v1/exchange/packages/{_package(w)}/recall-answer/",
+        method="post",
+        roles=ROLES,
+        api=True,
+        object_endpoint=True,
+        setup=recall_received,
+        data=lambda w: {"decision": "accept"},
+    ),
+    Endpoint(
+        "api-deliveries",
+        lambda w: "/api/v1/exchange/deliveries/" + _agency(w),
+        roles=ROLES,
+        api=True,
+    ),
+    Endpoint(
+        "api-delivery-retry",
+        lambda w: f"/api/v1/exchange/deliveries/{w.objects['delivery'].pk}/retry/",
+        method="post",
+        roles=ROLES,
+        api=True,
+        object_endpoint=True,
+        setup=delivery_failed,
     ),
     Endpoint(
         "api-receive",
