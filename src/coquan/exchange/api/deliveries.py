@@ -6,6 +6,9 @@
   (``querysets.latest_statuses``: one query for the page). The agency is the one of the
   other exchange endpoints (``?agency=<id>``, ``X-Agency``, else the active one); its
   clerks and administrators only.
+- ``POST /api/v1/exchange/statuses/<id>/resend/``: a status message this agency sends
+  that could not be delivered is sent again (``exchange.resend_status``), as the package
+  page's button; 404 for anyone but the sending agency's clerks and administrators.
 - ``POST /api/v1/exchange/deliveries/<id>/retry/``: as the page's buttons
   (``views.retry_delivery``): a failed delivery is queued again
   (``documents.requeue_delivery``), a waiting one is made due now (``retry_now``); 404 for
@@ -21,9 +24,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action as drf_action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from coquan.core.access import get_visible_or_404
 from coquan.exchange import actions
-from coquan.exchange.api.serializers import DeliveryProblemSerializer
+from coquan.exchange.api.serializers import DeliveryProblemSerializer, OutgoingStatusSerializer
 from coquan.exchange.api.views import agency_for
 from coquan.exchange.querysets import PROBLEMS, delivery_problems, latest_statuses
 from coquan.exchange.views import retry_delivery, sender_delivery_or_404
@@ -97,3 +102,33 @@ class DeliveryProblemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         actions.kick_on_commit()
         fresh = Delivery.objects.select_related("document", "outbox").get(pk=delivery.pk)
         return Response(self._data([fresh])[0])
+
+
+class StatusResendView(APIView):
+    """Send an undeliverable status message again."""
+
+    @extend_schema(
+        summary="Send a status message again",
+        description=(
+            "A status message (01–06, 02, 15, 16) this agency sends about a received "
+            "package, undeliverable after every retry (`delivery_state` failed in the "
+            "package's `statuses`), is made due again with a fresh attempt count — the same "
+            "bytes. 400 when it is not failed; 404 for anyone but the clerks and "
+            "administrators of the sending agency."
+        ),
+        request=None,
+        responses={
+            200: OutgoingStatusSerializer,
+            400: OpenApiResponse(description="Not an undeliverable status (error body)."),
+            404: OpenApiResponse(description="Not a status of your agency."),
+        },
+    )
+    def post(self, request, pk: int):
+        from coquan.exchange.models import OutgoingStatus
+
+        status = get_visible_or_404(
+            OutgoingStatus.objects.select_related("agency"), request.user, pk=pk
+        )
+        actions.resend_status(request.user, status=status)
+        fresh = OutgoingStatus.objects.select_related("outbox").get(pk=status.pk)
+        return Response(OutgoingStatusSerializer(fresh).data)

@@ -111,9 +111,15 @@ class ReceivedAttachmentSerializer(serializers.ModelSerializer):
 
 
 class OutgoingStatusSerializer(serializers.ModelSerializer):
+    delivery_state = serializers.SerializerMethodField(
+        help_text="pending, sent, delivered or failed (empty: nobody to send it to)."
+    )
+    delivery_error = serializers.SerializerMethodField(help_text="Why the last attempt failed.")
+
     class Meta:
         model = OutgoingStatus
         fields = [
+            "id",
             "status_code",
             "description",
             "recipient_organ_id",
@@ -121,8 +127,27 @@ class OutgoingStatusSerializer(serializers.ModelSerializer):
             "sha256",
             "signed",
             "created_at",
+            "delivery_state",
+            "delivery_error",
         ]
         read_only_fields = fields
+
+    @staticmethod
+    def _outbox(status):
+        try:
+            return status.outbox
+        except OutgoingStatus.outbox.RelatedObjectDoesNotExist:
+            return None
+
+    @extend_schema_field(serializers.CharField())
+    def get_delivery_state(self, status) -> str:
+        message = self._outbox(status)
+        return message.state if message else ""
+
+    @extend_schema_field(serializers.CharField())
+    def get_delivery_error(self, status) -> str:
+        message = self._outbox(status)
+        return message.last_error if message else ""
 
 
 class ReceivedPackageDetailSerializer(ReceivedPackageSerializer):

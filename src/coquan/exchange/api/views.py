@@ -11,6 +11,7 @@ of problems, the text of the status 02) when it is refused.
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -43,7 +44,7 @@ from coquan.exchange.choices import PackageSource
 from coquan.exchange.edxml.config import current_limits
 from coquan.exchange.edxml.problems import PackageRefused
 from coquan.exchange.hub import RelayLoop, append_trace, hub_mode, hub_organ_id
-from coquan.exchange.models import ReceivedPackage, Route
+from coquan.exchange.models import OutgoingStatus, ReceivedPackage, Route
 from coquan.exchange.permissions import require_exchange_role
 from coquan.exchange.views import scoped_agency
 
@@ -140,7 +141,8 @@ class ReceivedPackageViewSet(
         if self.action == "list":
             agency = agency_for(self.request)
             return packages.for_agency(agency).for_list()
-        return packages.select_related("agency").prefetch_related("attachments", "statuses")
+        statuses = Prefetch("statuses", OutgoingStatus.objects.select_related("outbox"))
+        return packages.select_related("agency").prefetch_related("attachments", statuses)
 
     def get_serializer_class(self):
         if self.action == "list":

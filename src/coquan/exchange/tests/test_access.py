@@ -178,6 +178,15 @@ ENDPOINTS = [
         setup=status_undeliverable,
     ),
     Endpoint(
+        "api-status-resend",
+        lambda w: f"/api/v1/exchange/statuses/{w.objects['status'].pk}/resend/",
+        method="post",
+        roles=ROLES,
+        api=True,
+        object_endpoint=True,
+        setup=status_undeliverable,
+    ),
+    Endpoint(
         "web-delivery-retry",
         lambda w: reverse("exchange:delivery_retry", args=[w.objects["delivery"].pk]),
         method="post",

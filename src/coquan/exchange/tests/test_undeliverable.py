@@ -98,3 +98,39 @@ def test_an_undeliverable_document_alerts_the_issuing_clerks(
     assert alert.url.startswith(reverse("exchange:reconciliation"))
     assert "problem=failed" in alert.url
     assert not Notification.objects.filter(recipient=partner_clerk).exists()
+
+
+def test_the_api_shows_an_undeliverable_status_and_sends_it_again(
+    client,
+    settings,
+    dept,  # noqa: F811
+    issued,  # noqa: F811
+    partner_clerk,  # noqa: F811
+):
+    settings.COQUAN_EXCHANGE_MAX_ATTEMPTS = 1
+    Route.objects.create(organ_id=dept.agency.organ_id, transport="http", endpoint=DOWN)
+    assert outbox.run_until_idle() == {"delivered": 1, "failed": 1}
+    status = OutgoingStatus.objects.get(agency=dept.partner, status_code="01")
+    client.force_login(partner_clerk)
+    detail = client.get(f"/api/v1/exchange/packages/{status.package_id}/").json()
+    [shown] = detail["statuses"]
+    assert (shown["id"], shown["status_code"], shown["delivery_state"]) == (
+        status.pk,
+        "01",
+        "failed",
+    )
+    assert "127.0.0.1:9" in shown["delivery_error"]
+
+    url = f"/api/v1/exchange/statuses/{status.pk}/resend/"
+    client.force_login(dept.clerk)  # another agency's clerk: not found
+    assert client.post(url).status_code == 404
+    client.force_login(partner_clerk)
+    Route.objects.filter(organ_id=dept.agency.organ_id).delete()
+    response = client.post(url)
+    assert response.status_code == 200 and response.json()["delivery_state"] == "pending"
+    assert outbox.run_until_idle() == {"delivered": 1}
+    again = client.post(url)
+    assert again.status_code == 400
+    assert again.json()["error"]["message"]  # the structured error body, nothing changed
+    status.outbox.refresh_from_db()
+    assert status.outbox.state == "delivered"
