@@ -84,6 +84,20 @@ def _objects(model, ids, field: str):
     return [found[i] for i in ids]
 
 
+def duplicate_response(user, exc) -> Response:
+    """409 ``duplicate``: the registration looks like one made before; the earlier
+    documents the person may see are listed (``confirm_duplicate`` registers anyway)."""
+    visible = IncomingDocument.objects.visible_to(user).filter(
+        pk__in=[doc.pk for doc in exc.duplicates]
+    )
+    return error_response(
+        "duplicate",
+        exc.messages[0],
+        status.HTTP_409_CONFLICT,
+        {"duplicates": [{"id": d.pk, "arrival_number": d.arrival_number} for d in visible]},
+    )
+
+
 class IncomingDocumentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -146,15 +160,7 @@ class IncomingDocumentViewSet(
         try:
             document = actions.register_incoming(request.user, agency=agency, files=files, **data)
         except actions.DuplicateDocument as exc:
-            visible = IncomingDocument.objects.visible_to(request.user).filter(
-                pk__in=[doc.pk for doc in exc.duplicates]
-            )
-            return error_response(
-                "duplicate",
-                exc.messages[0],
-                status.HTTP_409_CONFLICT,
-                {"duplicates": [{"id": d.pk, "arrival_number": d.arrival_number} for d in visible]},
-            )
+            return duplicate_response(request.user, exc)
         return self._detail(document, status.HTTP_201_CREATED)
 
     @extend_schema(request=PresentSerializer, responses=DETAIL)

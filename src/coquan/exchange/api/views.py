@@ -228,7 +228,7 @@ class ReceivedPackageViewSet(
     @drf_action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def register(self, request, pk=None):
         from coquan.documents.actions import DuplicateDocument
-        from coquan.documents.models import IncomingDocument
+        from coquan.documents.api.views import duplicate_response
 
         package = self.get_object()
         data = self._input(RegisterPackageSerializer)
@@ -240,15 +240,7 @@ class ReceivedPackageViewSet(
                 confirm_duplicate=data["confirm_duplicate"],
             )
         except DuplicateDocument as exc:
-            visible = IncomingDocument.objects.visible_to(request.user).filter(
-                pk__in=[doc.pk for doc in exc.duplicates]
-            )
-            return error_response(
-                "duplicate",
-                exc.messages[0],
-                status.HTTP_409_CONFLICT,
-                {"duplicates": [{"id": d.pk, "arrival_number": d.arrival_number} for d in visible]},
-            )
+            return duplicate_response(request.user, exc)
         body = RegisteredPackageSerializer(
             {
                 "incoming_document_id": document.pk,

@@ -24,18 +24,23 @@ pytestmark = pytest.mark.django_db
 DOWN = "http://127.0.0.1:9/inbox/"
 
 
+@pytest.fixture
+def status_undeliverable(settings, dept, issued, partner_clerk):  # noqa: F811
+    """The sender's node is down: its document arrives, the status 01 back cannot."""
+    settings.COQUAN_EXCHANGE_MAX_ATTEMPTS = 1
+    Route.objects.create(organ_id=dept.agency.organ_id, transport="http", endpoint=DOWN)
+    assert outbox.run_until_idle() == {"delivered": 1, "failed": 1}
+    return OutgoingStatus.objects.get(agency=dept.partner, status_code="01")
+
+
 def test_an_undeliverable_status_alerts_the_clerks_and_is_sent_again(
     client,
-    settings,
+    status_undeliverable,
     dept,  # noqa: F811
     issued,  # noqa: F811
     partner_clerk,  # noqa: F811
 ):
-    settings.COQUAN_EXCHANGE_MAX_ATTEMPTS = 1
-    # The sender's node is down: its document arrives, the status 01 back cannot.
-    Route.objects.create(organ_id=dept.agency.organ_id, transport="http", endpoint=DOWN)
-    assert outbox.run_until_idle() == {"delivered": 1, "failed": 1}
-    status = OutgoingStatus.objects.get(agency=dept.partner, status_code="01")
+    status = status_undeliverable
     assert status.outbox.state == "failed" and "127.0.0.1:9" in status.outbox.last_error
     package_url = reverse("exchange:package_detail", args=[status.package_id])
 
@@ -102,15 +107,11 @@ def test_an_undeliverable_document_alerts_the_issuing_clerks(
 
 def test_the_api_shows_an_undeliverable_status_and_sends_it_again(
     client,
-    settings,
+    status_undeliverable,
     dept,  # noqa: F811
-    issued,  # noqa: F811
     partner_clerk,  # noqa: F811
 ):
-    settings.COQUAN_EXCHANGE_MAX_ATTEMPTS = 1
-    Route.objects.create(organ_id=dept.agency.organ_id, transport="http", endpoint=DOWN)
-    assert outbox.run_until_idle() == {"delivered": 1, "failed": 1}
-    status = OutgoingStatus.objects.get(agency=dept.partner, status_code="01")
+    status = status_undeliverable
     client.force_login(partner_clerk)
     detail = client.get(f"/api/v1/exchange/packages/{status.package_id}/").json()
     [shown] = detail["statuses"]
