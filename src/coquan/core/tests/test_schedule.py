@@ -20,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from coquan.core import schedule
 from coquan.core.models import PeriodicRun
+from coquan.core.testing.concurrency import many_connections  # noqa: F401  (fixture)
 
 PROBE = "coquan.core.tasks.record_heartbeat"
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -200,6 +201,7 @@ def test_run_worker_without_the_scheduler_enqueues_nothing(probe_schedule):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("many_connections")
 def test_workers_ticking_at_the_same_moment_enqueue_the_job_once(probe_schedule):
     """PostgreSQL: 12 workers race on the unique (job, day) row; the losers' inserts wait for
     the winner's commit and fail. SQLite serialises the writers (fewer threads; in the

@@ -21,6 +21,7 @@ import time
 import pytest
 from django.db import OperationalError, connection, connections
 
+from coquan.core.testing.concurrency import many_connections  # noqa: F401  (fixture)
 from coquan.documents.models import IncomingDocument, RegisterBook
 
 
@@ -45,6 +46,7 @@ def _register_with_wait(office, retry_locked: bool, **values):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("many_connections")
 def test_parallel_registrations_get_numbers_one_to_n(office):
     count = _thread_count()
     retry_locked = _shared_memory_sqlite()

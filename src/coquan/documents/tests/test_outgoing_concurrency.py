@@ -19,6 +19,7 @@ import time
 import pytest
 from django.db import OperationalError, connection, connections
 
+from coquan.core.testing.concurrency import many_connections  # noqa: F401  (fixture)
 from coquan.documents import actions
 from coquan.documents.models import OutgoingDocument, RegisterBook
 from coquan.documents.tests.conftest import make_dept
@@ -52,6 +53,7 @@ def _issue_with_wait(dept, document, retry: bool):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("many_connections")
 def test_parallel_issues_get_numbers_one_to_n_without_gap_or_duplicate():
     from coquan.documents.tests.conftest import ensure_reference_data
 

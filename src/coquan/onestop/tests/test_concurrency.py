@@ -18,6 +18,7 @@ import time
 import pytest
 from django.db import OperationalError, connection, connections
 
+from coquan.core.testing.concurrency import many_connections  # noqa: F401  (fixture)
 from coquan.onestop.models import Dossier, DossierCounter
 from coquan.onestop.tests.conftest import at, build_office
 
@@ -43,6 +44,7 @@ def _accept_with_wait(office, retry_locked: bool, **values):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("many_connections")
 def test_parallel_receptions_get_codes_one_to_n():
     office = build_office()
     count = _thread_count()
