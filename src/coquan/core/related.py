@@ -5,20 +5,16 @@ join orders exhaustively up to ``join_collapse_limit`` (8) tables, so planning t
 exponentially with the number of joined tables: for an incoming document's page (the
 document and seven relations) it was ~9 ms of planning for 0.5 ms of execution on 10^6
 documents (bench/inbox.py), while the same row with four joins plans in under 1 ms; and
-Django's compilation of a wide join costs more than a plain ``IN`` query. ``load_related``
-fills forward foreign keys with one plain ``IN`` query per *target model*, across several
-lists of rows: the people of a document, of its timeline and of its files in one query.
+Django's compilation of a wide join costs more than a plain ``IN`` query.
+``load_related_groups`` fills forward foreign keys with one plain ``IN`` query per *target
+model*, across several lists of rows: the people of a document, of its timeline and of its
+files in one query.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-
-
-def load_related(instances: Iterable, *field_names: str) -> None:
-    """Fill the forward foreign keys ``field_names`` of ``instances`` (rows of one model)."""
-    load_related_groups((instances, field_names))
 
 
 def load_related_groups(*groups: tuple[Iterable, Iterable[str]]) -> None:

@@ -100,11 +100,11 @@ def test_attachments_are_immutable(office):
 
 @pytest.mark.django_db
 def test_load_related_fills_foreign_keys_with_one_query_per_model(office):
-    """``core.related.load_related``: the people of many documents in one query."""
+    """``core.related.load_related_groups``: the people of many documents in one query."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from coquan.core.related import load_related
+    from coquan.core.related import load_related_groups
     from coquan.documents import actions
 
     first = office.register(subject="Một")
@@ -113,7 +113,9 @@ def test_load_related_fills_foreign_keys_with_one_query_per_model(office):
     )
     documents = list(IncomingDocument.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk"))
     with CaptureQueriesContext(connection) as queries:
-        load_related(documents, "registered_by", "presented_to", "lead_user", "document_type")
+        load_related_groups(
+            (documents, ("registered_by", "presented_to", "lead_user", "document_type"))
+        )
         people = [
             (d.registered_by, d.presented_to, d.lead_user, d.document_type) for d in documents
         ]
@@ -121,6 +123,6 @@ def test_load_related_fills_foreign_keys_with_one_query_per_model(office):
     assert people[0][:3] == (office.clerk, None, None)
     assert people[1][:3] == (office.clerk, office.leader, None)
     assert people[1][3].pk == second.document_type_id
-    load_related([], "registered_by")  # nothing to do, no query
+    load_related_groups(([], ("registered_by",)))  # nothing to do, no query
     with pytest.raises(ValueError):
-        load_related(documents, "steps")  # a reverse relation is refused
+        load_related_groups((documents, ("steps",)))  # a reverse relation is refused
