@@ -16,7 +16,7 @@ package:
     two nodes' delivery workers start; the commune's sends every status 01 back and the
     time until all reached the province is reported (and a rate including it).
 (a) floor: a plain HTTP POST of the same bytes to the same server processes (the inbox
-    without a credential: Django reads the whole body and answers 401).
+    without a credential: the bytes are sent, the view answers 401 without reading them).
 
 Sequential requests, interleaved rounds; prints packages/s of both, the ratio, p50/p95
 latencies and the load average, and exits 1 below ``--target`` (0.3) or ``--min-rate``
