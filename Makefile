@@ -82,7 +82,7 @@ test-pg: setup venv
 lint: venv
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
-	COQUAN_DEBUG=0 COQUAN_SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") COQUAN_SSL_REDIRECT=1 COQUAN_HSTS_SECONDS=31536000 COQUAN_HSTS_INCLUDE_SUBDOMAINS=1 COQUAN_HSTS_PRELOAD=1 COQUAN_SECURE_COOKIES=1 $(COQUAN) check --deploy --fail-level WARNING
+	COQUAN_DEBUG=0 COQUAN_SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") COQUAN_KEY_PASSPHRASE=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(32))") COQUAN_SSL_REDIRECT=1 COQUAN_HSTS_SECONDS=31536000 COQUAN_HSTS_INCLUDE_SUBDOMAINS=1 COQUAN_HSTS_PRELOAD=1 COQUAN_SECURE_COOKIES=1 $(COQUAN) check --deploy --fail-level WARNING
 	$(COQUAN) makemigrations --check --dry-run -v1
 
 format: venv

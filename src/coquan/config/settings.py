@@ -51,6 +51,10 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("COQUAN_SECRET_KEY must be set when COQUAN_DEBUG is off.")
 
+# Private signing keys are stored encrypted with this passphrase (core.keyvault); when it is
+# empty, with one derived from SECRET_KEY. Keep it out of the database backups.
+COQUAN_KEY_PASSPHRASE = env_str("COQUAN_KEY_PASSPHRASE")
+
 ALLOWED_HOSTS = env_list("COQUAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("COQUAN_CSRF_TRUSTED_ORIGINS")
 

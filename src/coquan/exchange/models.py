@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from coquan.core.keyvault import SealedKeyField, unseal
 from coquan.exchange.choices import (
     OutboxKind,
     OutboxState,
@@ -46,9 +47,9 @@ class AgencyKey(models.Model):
 
     Created by ``generate_agency_key`` (command ``exchange_generate_key``); the newest key
     is the active one (one active key per agency, database constraint), older ones stay to
-    verify what they signed. The private key is stored as PEM in the database: encryption
-    at rest (or an HSM) is not part of this version (docs/exchange.md). The certificate is
-    self-signed: no certification authority is available to CoQuan.
+    verify what they signed. The private key is stored encrypted (``core.keyvault``:
+    sealed with the deployment's key passphrase) and opened only to sign. The certificate
+    is self-signed: no certification authority is available to CoQuan.
     """
 
     agency = models.ForeignKey(
@@ -58,7 +59,7 @@ class AgencyKey(models.Model):
         related_name="exchange_keys",
     )
     certificate_pem = models.TextField(_("certificate (PEM)"))
-    private_key_pem = models.TextField(_("private key (PEM)"))
+    private_key_pem = SealedKeyField(_("private key (PEM, encrypted)"))
     fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
     subject = models.CharField(_("subject"), max_length=500)
     not_before = models.DateTimeField(_("valid from"))
@@ -83,7 +84,7 @@ class AgencyKey(models.Model):
 
     def signer(self) -> Signer:
         return Signer(
-            private_key_pem=self.private_key_pem.encode("ascii"),
+            private_key_pem=unseal(self.private_key_pem),
             certificate_pem=self.certificate_pem.encode("ascii"),
         )
 

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coquan.core.keyvault import SealedKeyField
+
 
 class SigningKeyQuerySet(models.QuerySet):
     def active(self):
@@ -32,8 +34,9 @@ class SigningKey(models.Model):
     signed. The certificate of a key generated here is self-signed: no certification
     authority can exist inside CoQuan, so a real deployment imports keys certified by a
     CA, or replaces the server-key signer by a USB-token or remote-signing implementation
-    of ``documents.signing.Signer``. The private key is stored as PEM in the database
-    (encryption at rest or an HSM is a deployment concern).
+    of ``documents.signing.Signer``. The private key is stored encrypted
+    (``core.keyvault``: sealed with the deployment's key passphrase); an HSM is a
+    deployment's choice through its own ``Signer``.
     """
 
     agency = models.ForeignKey(
@@ -52,7 +55,7 @@ class SigningKey(models.Model):
         help_text=_("Empty for the agency's own key (the seal)."),
     )
     certificate_pem = models.TextField(_("certificate (PEM)"))
-    private_key_pem = models.TextField(_("private key (PEM)"))
+    private_key_pem = SealedKeyField(_("private key (PEM, encrypted)"))
     fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
     subject = models.CharField(_("subject"), max_length=500)
     not_before = models.DateTimeField(_("valid from"))

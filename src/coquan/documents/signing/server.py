@@ -13,6 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.utils.translation import gettext as _
 
+from coquan.core.keyvault import SealedKeyError, unseal
 from coquan.documents.signing import SignatureRequest, Signer, SigningError
 
 
@@ -100,9 +101,8 @@ class ServerKeySigner(Signer):
     def __init__(self, *, certificate_pem: str, private_key_pem: str):
         self.certificate_pem = certificate_pem
         certificate = x509.load_pem_x509_certificate(certificate_pem.encode("ascii"))
-        private_key = serialization.load_pem_private_key(
-            private_key_pem.encode("ascii"), password=None
-        )
+        # As stored (sealed, core.keyvault) or plain.
+        private_key = serialization.load_pem_private_key(unseal(private_key_pem), password=None)
         self._private_key = private_key
         self._certificate = asn1_x509.Certificate.load(
             certificate.public_bytes(serialization.Encoding.DER)
@@ -186,4 +186,7 @@ def server_key_signer(agency, holder=None) -> ServerKeySigner | None:
     key = keys.personal_key(agency, holder) if holder is not None else keys.agency_key(agency)
     if key is None:
         return None
-    return _cached_signer(key.fingerprint, key.certificate_pem, key.private_key_pem)
+    try:
+        return _cached_signer(key.fingerprint, key.certificate_pem, key.private_key_pem)
+    except SealedKeyError as exc:  # the deployment's key passphrase changed (core.keyvault)
+        raise SigningError(str(exc), code="key_sealed") from exc

@@ -137,3 +137,26 @@ def test_iso_time_is_vietnam_time_to_the_second():
 
     moment = dt.datetime(2026, 3, 5, 3, 22, 31, 123456, tzinfo=dt.UTC)
     assert placement.iso_time(moment) == "2026-03-05T10:22:31+07:00"
+
+
+def test_keys_are_stored_sealed_and_a_changed_passphrase_is_a_clear_signing_error(dept):
+    from django.db import connection
+
+    from coquan.core.keyvault import SEALED_HEADER
+    from coquan.documents.signing.server import _cached_signer
+
+    key = SigningKey.objects.agency_key(dept.agency)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT private_key_pem FROM documents_signingkey WHERE id = %s", [key.pk])
+        assert cursor.fetchone()[0].startswith(SEALED_HEADER)
+    assert isinstance(get_signer(dept.agency), ServerKeySigner)
+    _cached_signer.cache_clear()
+    with (
+        override_settings(COQUAN_KEY_PASSPHRASE="not the passphrase of these keys"),
+        pytest.raises(SigningError) as caught,
+    ):
+        get_signer(dept.agency)
+    assert caught.value.code == "key_sealed"
+    assert "COQUAN_KEY_PASSPHRASE" in caught.value.messages[0]
+    _cached_signer.cache_clear()
+    assert isinstance(get_signer(dept.agency), ServerKeySigner)
