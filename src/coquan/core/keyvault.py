@@ -197,3 +197,24 @@ def reseal_private_keys(actor, *, old_secret: str | None = None) -> dict:
         after=results,
     )
     return results
+
+
+def sealing_operation(app_label: str, model_name: str, field_name: str = "private_key_pem"):
+    """The data migration that goes with a field becoming a ``SealedKeyField``: seals the
+    keys already stored; reversed, writes them back plain (raw SQL: the field would seal)."""
+    from django.db import migrations
+
+    def seal_stored(apps, schema_editor):
+        reseal_rows(apps.get_model(app_label, model_name), field_name)
+
+    def open_stored(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        table, pk_column = model._meta.db_table, model._meta.pk.column
+        for pk, stored in model._base_manager.values_list("pk", field_name):
+            if is_sealed(stored):
+                schema_editor.execute(
+                    f"UPDATE {table} SET {field_name} = %s WHERE {pk_column} = %s",  # noqa: S608
+                    [unseal(stored).decode("ascii"), pk],
+                )
+
+    return migrations.RunPython(seal_stored, open_stored)

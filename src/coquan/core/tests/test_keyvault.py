@@ -169,3 +169,50 @@ def test_production_without_a_passphrase_is_warned(settings):
     assert [w.id for w in key_passphrase(None)] == ["coquan.W001"]
     settings.COQUAN_KEY_PASSPHRASE = "set"
     assert key_passphrase(None) == []
+
+
+class _Executor:
+    """The part of a schema editor the reverse migration uses."""
+
+    def execute(self, sql, params):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+@pytest.mark.parametrize(
+    ("module", "table"),
+    [
+        ("coquan.exchange.migrations.0006_sealed_private_keys", "exchange_agencykey"),
+        ("coquan.documents.migrations.0010_sealed_private_keys", "documents_signingkey"),
+    ],
+)
+def test_the_migrations_seal_the_stored_keys_and_their_reversal_opens_them(
+    agency_key, plain_pem, module, table
+):
+    import importlib
+
+    from django.apps import apps
+
+    from coquan.documents.models import SigningKey
+    from coquan.documents.tests.conftest import make_dept
+
+    pk = agency_key.pk
+    if table == "documents_signingkey":
+        pk = SigningKey.objects.agency_key(make_dept().agency).pk
+
+    def text():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT private_key_pem FROM {table} WHERE id = %s", [pk])  # noqa: S608
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET private_key_pem = %s WHERE id = %s",  # noqa: S608
+            [plain_pem.decode(), pk],
+        )
+    operation = importlib.import_module(module).Migration.operations[-1]
+    operation.code(apps, None)
+    assert text().startswith(keyvault.SEALED_HEADER)
+    assert keyvault.unseal(text()) == plain_pem
+    operation.reverse_code(apps, _Executor())
+    assert text() == plain_pem.decode()

@@ -6,23 +6,6 @@ from django.db import migrations
 import coquan.core.keyvault
 
 
-def seal_stored_keys(apps, schema_editor):
-    model = apps.get_model("documents", "SigningKey")
-    coquan.core.keyvault.reseal_rows(model, "private_key_pem")
-
-
-def open_stored_keys(apps, schema_editor):
-    model = apps.get_model("documents", "SigningKey")
-    for pk, stored in model.objects.values_list("pk", "private_key_pem"):
-        if coquan.core.keyvault.is_sealed(stored):
-            plain = coquan.core.keyvault.unseal(stored).decode("ascii")
-            # A plain TextField again after this migration is reversed: write it raw.
-            schema_editor.execute(
-                f"UPDATE {model._meta.db_table} SET private_key_pem = %s WHERE id = %s",
-                [plain, pk],
-            )
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("documents", "0009_incoming_arrival_list_index"),
@@ -34,5 +17,5 @@ class Migration(migrations.Migration):
             name="private_key_pem",
             field=coquan.core.keyvault.SealedKeyField(verbose_name="private key (PEM, encrypted)"),
         ),
-        migrations.RunPython(seal_stored_keys, open_stored_keys),
+        coquan.core.keyvault.sealing_operation("documents", "SigningKey"),
     ]
