@@ -18,6 +18,7 @@ from coquan.core.actions import action, describe, record_denial
 from coquan.exchange import pipeline
 from coquan.exchange.choices import OutboxKind, OutboxState, PackageKind, PackageState
 from coquan.exchange.edxml.codes import (
+    BUSINESS_RECALL,
     STATUS_ACCEPTED,
     STATUS_RECALL_ACCEPTED,
     STATUS_RECALL_REFUSED,
@@ -351,7 +352,9 @@ def apply_recipient_status(row: ReceivedPackage, package: StatusPackage) -> Reci
     from coquan.exchange.edxml.values import read_timestamp
 
     code = row.status_code
-    kinds = ("recall",) if code in ("15", "16") else DOCUMENT_DELIVERY_KINDS
+    # 15 / 16 answer a recall, or an update (its removal of the recipient, standards §1.4);
+    # the newest such delivery of the document to that agency.
+    kinds = ("recall", "update") if code in ("15", "16") else DOCUMENT_DELIVERY_KINDS
     message = (
         OutboxMessage.objects.filter(
             kind=OutboxKind.DELIVERY,
@@ -360,6 +363,7 @@ def apply_recipient_status(row: ReceivedPackage, package: StatusPackage) -> Reci
             delivery__kind__in=kinds,
         )
         .select_related("delivery")
+        .order_by("-pk")
         .first()
     )
     if message is None:
@@ -503,28 +507,38 @@ def report_progress(*, document, code: str, actor=None) -> OutgoingStatus | None
 
 
 def _recall_target(package: ReceivedPackage) -> ReceivedPackage | None:
+    """The package of the document withdrawn: a recall's own ``DocumentId``; for an update
+    removing this agency, the original it updates (``Bussiness/DocumentId``)."""
+    document_id = package.document_id
+    if package.business_doc_type != BUSINESS_RECALL:
+        document_id = original_document_id(package) or document_id
     return (
         ReceivedPackage.objects.accepted()
         .filter(
             agency=package.agency,
             kind=PackageKind.DOCUMENT,
             business_doc_type__in=REGISTRABLE_DOC_TYPES,
-            document_id=package.document_id,
+            document_id=document_id,
         )
+        .exclude(pk=package.pk)
         .first()
     )
 
 
 @action("exchange.package.recall", permission=require_package_clerk)
 def answer_recall(actor, *, package: ReceivedPackage, accept: bool, reason: str = ""):
-    """The receiving clerk answers a recall (BussinessDocType 1): accept (15) or refuse (16).
+    """The receiving clerk answers a recall (BussinessDocType 1), or an update whose
+    ``ReceiverList`` removes this agency from the recipients (``package.withdraws``): accept
+    (15) or refuse (16).
 
     Who: a clerk or administrator of the recipient agency. Accepting marks the recalled
     document's package ``recalled`` (its metadata and the recall's reason stay on both
     packages), cancels the incoming document registered from it (documents
     ``cancel_recalled_incoming``: status ``recalled``, a timeline row with the reason, the
     time and the clerk; out of the handling queues) and sends 15; refusing needs a reason
-    and sends 16. Only a recall in state ``parsed`` can be answered, once.
+    and sends 16. Only a recall in state ``parsed`` can be answered, once. For a removal
+    the document withdrawn is the original the update refers to, and the reason recorded
+    says the agency was removed from the recipients.
     """
     reason = (reason or "").strip()
     if not accept and not reason:
@@ -537,17 +551,18 @@ def answer_recall(actor, *, package: ReceivedPackage, accept: bool, reason: str 
             }
         )
     locked = ReceivedPackage.objects.select_for_update().get(pk=package.pk)
-    if (
-        locked.state != PackageState.PARSED
-        or locked.kind != PackageKind.DOCUMENT
-        or locked.business_doc_type != 1
-    ):
+    if locked.state != PackageState.PARSED or not locked.withdraws:
         raise ValidationError(
             _("Only a recall that was received and not answered can be answered.")
         )
     target = _recall_target(locked)
     header = locked.header or {}
     recall_reason = ((header.get("business") or {}).get("doc_reason") or "")[:500]
+    if locked.business_doc_type != BUSINESS_RECALL:
+        recall_reason = (
+            _("Removed from the recipients by the update %(document)s (%(reason)s)")
+            % {"document": locked.document_id, "reason": recall_reason or "—"}
+        )[:500]
     recalled = None
     if accept:
         code = STATUS_RECALL_ACCEPTED
@@ -846,6 +861,14 @@ def register_package(
     ):
         raise ValidationError(
             _("Only a new document that was received and not refused can be registered.")
+        )
+    if locked.withdraws:
+        raise ValidationError(
+            _(
+                "This update removes your agency from the recipients of the document: "
+                "answer it (accept or refuse) instead of registering it."
+            ),
+            code="removed_from_recipients",
         )
     agency = locked.agency
     if document_type is None:

@@ -158,7 +158,10 @@ class RegisterPackageForm(forms.Form):
 
 
 class RecallAnswerForm(forms.Form):
-    """The clerk's answer to a recall: accept (15) or refuse (16, with a reason)."""
+    """The clerk's answer to a recall: accept (15) or refuse (16, with a reason).
+
+    ``removal``: the same answer to an update that removes this agency from the recipients.
+    """
 
     decision = forms.ChoiceField(
         label=_("Answer"),
@@ -172,14 +175,26 @@ class RecallAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, removal: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.removal = removal
+        if removal:
+            self.fields["decision"].choices = [
+                ("accept", _("Accept the removal")),
+                ("refuse", _("Refuse the removal")),
+            ]
+            self.fields["reason"].label = _("Reason for refusing the removal")
         _styled(self)
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Give the reason for refusing the recall."))
+            self.add_error(
+                "reason",
+                _("Give the reason for refusing the removal.")
+                if self.removal
+                else _("Give the reason for refusing the recall."),
+            )
         return data
 
 

@@ -30,7 +30,15 @@ from coquan.exchange.choices import (
     SignatureStatus,
     Transport,
 )
-from coquan.exchange.edxml.codes import BUSINESS_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from coquan.exchange.edxml.codes import (
+    BUSINESS_LABELS,
+    BUSINESS_RECALL,
+    BUSINESS_UPDATE,
+    PRIORITY_LABELS,
+    RECEIVER_ADDED,
+    RECEIVER_REMOVED,
+    STATUS_LABELS,
+)
 from coquan.exchange.edxml.problems import PackageRefused, Problem
 from coquan.exchange.edxml.signing import PdfSignatureResult, SignatureResult, Signer
 from coquan.exchange.querysets import (
@@ -219,6 +227,32 @@ class ReceivedPackage(models.Model):
     @property
     def status_label(self) -> str:
         return str(STATUS_LABELS.get(self.status_code, self.status_code))
+
+    @property
+    def recipient_change(self) -> int | None:
+        """What an update (``BussinessDocType`` 2) that changes the recipient list
+        (``DocumentReceiver`` 1) says of this agency in its ``ReceiverList``: 0 removed from
+        the recipients, 1 added; None for any other package (standards §1.4)."""
+        if self.kind != PackageKind.DOCUMENT or self.business_doc_type != BUSINESS_UPDATE:
+            return None
+        info = ((self.header or {}).get("business") or {}).get("document_info") or {}
+        if info.get("document_receiver") != 1:
+            return None
+        organ_id = self.agency.organ_id
+        for receiver in info.get("receivers") or []:
+            if (receiver.get("organ_id") or "").strip() == organ_id and receiver.get(
+                "receiver_type"
+            ) in (RECEIVER_REMOVED, RECEIVER_ADDED):
+                return receiver["receiver_type"]
+        return None
+
+    @property
+    def withdraws(self) -> bool:
+        """A recall, or an update removing this agency from the recipients: the clerk
+        answers it (15 accept / 16 refuse); it is never registered."""
+        return self.kind == PackageKind.DOCUMENT and (
+            self.business_doc_type == BUSINESS_RECALL or self.recipient_change == RECEIVER_REMOVED
+        )
 
 
 class ReceivedAttachment(models.Model):

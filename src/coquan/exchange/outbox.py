@@ -110,15 +110,41 @@ def _recipient_org(delivery):
     return Organization(organ_id=delivery.organ_id, organ_name=delivery.name)
 
 
+def recipient_changes(document) -> list:
+    """``ReceiverList`` of an update ``document``: the original's recipients that are no
+    longer among the update's (``ReceiverType`` 0: they still get the update, and learn they
+    were removed) and the update's recipients the original was not sent to (1: they get the
+    update as a new document, ``issuing._queue_deliveries``)."""
+    from coquan.documents.choices import DeliveryKind
+    from coquan.exchange.edxml.codes import RECEIVER_ADDED, RECEIVER_REMOVED
+    from coquan.exchange.edxml.model import Receiver
+
+    current = {
+        recipient.organ_id
+        for recipient in document.recipients.select_related("agency", "external")
+        if recipient.organ_id
+    }
+    sent = list(document.deliveries.values_list("organ_id", "kind"))
+    earlier = {organ_id for organ_id, kind in sent if kind == DeliveryKind.UPDATE}
+    added = {organ_id for organ_id, kind in sent if kind == DeliveryKind.SEND}
+    return [
+        Receiver(organ_id=organ_id, receiver_type=RECEIVER_REMOVED)
+        for organ_id in sorted(earlier - current)
+    ] + [
+        Receiver(organ_id=organ_id, receiver_type=RECEIVER_ADDED)
+        for organ_id in sorted(added - earlier)
+    ]
+
+
 def revision_business(delivery, document_id_of_original: str, recipients):
     """The ``Bussiness`` block of an update (type 2) or a replacement (type 3), standards §1.
 
     ``Bussiness/DocumentId`` is the *original* document's ``DocumentId`` (the package's own
     ``DocumentId`` is the revising document's: CoQuan numbers a revision as a new
-    document). An update says its document metadata changed (``DocumentInfo`` 1) and the
-    recipients did not (``DocumentReceiver`` 0: a revision goes to the original's
-    recipients); a replacement names the replaced document and the recipients it is
-    replaced for in ``ReplacementInfoList``.
+    document). An update says its document metadata changed (``DocumentInfo`` 1) and,
+    when the revision's recipients differ from the original's, lists the changes
+    (``DocumentReceiver`` 1, ``ReceiverList``: ``recipient_changes``); a replacement names
+    the replaced document and the recipients it is replaced for in ``ReplacementInfoList``.
     """
     from coquan.documents.choices import DeliveryKind
     from coquan.exchange.edxml.codes import BUSINESS_REPLACE, BUSINESS_UPDATE, BUSINESS_WIRE
@@ -131,13 +157,16 @@ def revision_business(delivery, document_id_of_original: str, recipients):
     from coquan.exchange.pipeline import SYSTEM_STAFF
 
     if delivery.kind == DeliveryKind.UPDATE:
+        changes = recipient_changes(delivery.document)
         return Business(
             document_id=document_id_of_original,
             doc_type=BUSINESS_UPDATE,
             doc_reason=BUSINESS_WIRE[BUSINESS_UPDATE],
             paper=0,
             staff_info=StaffInfo(staff=SYSTEM_STAFF),
-            document_info=BusinessDocumentInfo(document_info=1, document_receiver=0),
+            document_info=BusinessDocumentInfo(
+                document_info=1, document_receiver=1 if changes else 0, receivers=changes
+            ),
         )
     return Business(
         document_id=document_id_of_original,

@@ -144,6 +144,7 @@ def _can_register(package) -> bool:
         package.state == PackageState.PARSED
         and package.kind == PackageKind.DOCUMENT
         and package.business_doc_type in actions.REGISTRABLE_DOC_TYPES
+        and not package.withdraws
     )
 
 
@@ -179,7 +180,7 @@ def _detail_context(
     attachments = list(package.attachments.all())
     statuses = list(package.statuses.select_related("outbox"))
     parsed_document = package.state == PackageState.PARSED and package.kind == PackageKind.DOCUMENT
-    is_recall = package.kind == PackageKind.DOCUMENT and package.business_doc_type == 1
+    is_recall = package.withdraws  # a recall, or an update removing this agency
     can_refuse = parsed_document and not is_recall
     if register_form is None and _can_register(package):
         register_form = _register_form(package)
@@ -195,8 +196,13 @@ def _detail_context(
         "signature": package.signature,
         "refuse_form": refuse_form or (RefuseForm() if can_refuse else None),
         "recall_form": recall_form
-        or (RecallAnswerForm() if parsed_document and is_recall else None),
+        or (
+            RecallAnswerForm(removal=package.business_doc_type != 1)
+            if parsed_document and is_recall
+            else None
+        ),
         "recalled_by": _recall_of(package),
+        "recipient_change": package.recipient_change,
         "route": package_route(package),
         "revises": actions.original_document_id(package)
         if package.kind == PackageKind.DOCUMENT and package.business_doc_type in (2, 3)
@@ -328,7 +334,8 @@ def package_recall(request, pk: int):
     package = get_visible_or_404(
         ReceivedPackage.objects.select_related("agency"), request.user, pk=pk
     )
-    form = RecallAnswerForm(request.POST)
+    removal = package.recipient_change == 0
+    form = RecallAnswerForm(request.POST, removal=removal)
     if form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"
         try:
@@ -338,12 +345,19 @@ def package_recall(request, pk: int):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("The recall was accepted; the sender will be told.")
-                if accept
-                else _("The recall was refused; the sender will be told."),
-            )
+            if removal:
+                done = (
+                    _("The removal was accepted; the sender will be told.")
+                    if accept
+                    else _("The removal was refused; the sender will be told.")
+                )
+            else:
+                done = (
+                    _("The recall was accepted; the sender will be told.")
+                    if accept
+                    else _("The recall was refused; the sender will be told.")
+                )
+            messages.success(request, done)
             return redirect("exchange:package_detail", pk=package.pk)
     context = _detail_context(request, package, recall_form=form)
     return render(request, "exchange/package_detail.html", context, status=400)

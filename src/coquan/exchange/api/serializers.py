@@ -159,10 +159,22 @@ class ReceivedPackageDetailSerializer(ReceivedPackageSerializer):
     header = serializers.JSONField(read_only=True)
     attachments = ReceivedAttachmentSerializer(many=True, read_only=True)
     statuses = OutgoingStatusSerializer(many=True, read_only=True)
+    recipient_change = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="An update changing the recipients: 0 removes this agency (answer it with "
+        "recall-answer, it cannot be registered), 1 adds it; null otherwise.",
+    )
+    withdraws = serializers.BooleanField(
+        read_only=True,
+        help_text="A recall or a removal from the recipients: answered (15/16), not registered.",
+    )
 
     class Meta(ReceivedPackageSerializer.Meta):
         fields = [
             *ReceivedPackageSerializer.Meta.fields,
+            "recipient_change",
+            "withdraws",
             "signature",
             "problems",
             "refusal",

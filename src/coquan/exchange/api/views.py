@@ -274,10 +274,11 @@ class ReceivedPackageViewSet(
     @extend_schema(
         summary="Answer a recall",
         description=(
-            "Answer a received recall (BussinessDocType 1; clerks and administrators of the "
-            "recipient agency): `accept` sends 15 and cancels the incoming document registered "
-            "from the recalled one, `refuse` sends 16 with the reason (required). A recall is "
-            "answered once (else 400)."
+            "Answer a received recall (BussinessDocType 1), or an update whose ReceiverList "
+            "removes the agency from the recipients (`withdraws` true; clerks and "
+            "administrators of the recipient agency): `accept` sends 15 and cancels the "
+            "incoming document registered from the withdrawn one, `refuse` sends 16 with the "
+            "reason (required). Answered once (else 400)."
         ),
         request=RecallAnswerSerializer,
         responses={

@@ -86,3 +86,33 @@ def test_an_accepted_recall_shows_on_the_incoming_document(page, live_server):
     expect(row).to_contain_text("Lý do: Ban hành nhầm")
     expect(row).to_contain_text("Phan Văn Thư")
     assert_accessible(page)
+
+
+def test_a_receiver_removed_by_an_update_accepts_and_its_document_is_cancelled(page, live_server):
+    from coquan.documents.models import IncomingDocument
+    from coquan.exchange.tests.test_recipient_changes import make_commune, moved_world
+
+    ensure_reference_data()
+    dept = make_dept()
+    for agency in (dept.agency, dept.partner):
+        key_pem, cert_pem = key_pair(agency.organ_id)
+        install_agency_key(None, agency=agency, private_key_pem=key_pem, certificate_pem=cert_pem)
+    clerk = make_member(dept.partner, "clerk", username="vt_stc", full_name="Phan Văn Thư")
+    _original, _revision, incoming, update = moved_world(dept, clerk, make_commune())
+
+    login(page, live_server, "vt_stc")
+    page.goto(f"{live_server.url}/exchange/packages/{update.pk}/")
+    expect(
+        page.get_by_role("heading", name="Cơ quan gửi bỏ cơ quan này khỏi nơi nhận")
+    ).to_be_visible()
+    expect(page.get_by_test_id("revises")).to_contain_text("bỏ cơ quan của bạn khỏi nơi nhận")
+    expect(page.get_by_role("button", name="Vào sổ")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_label("Đồng ý bỏ khỏi nơi nhận").check()
+    page.get_by_role("button", name="Gửi trả lời").click()
+    expect(page.get_by_text("Đã đồng ý bỏ khỏi nơi nhận; nơi gửi sẽ được báo.")).to_be_visible()
+    assert IncomingDocument.objects.get(pk=incoming.pk).status == "recalled"
+
+    page.goto(f"{live_server.url}/documents/incoming/{incoming.pk}/")
+    expect(page.get_by_test_id("document-status")).to_have_text("Đã thu hồi")
+    assert_accessible(page)
