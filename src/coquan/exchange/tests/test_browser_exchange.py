@@ -20,13 +20,19 @@ from coquan.exchange.tests.helpers import key_pair
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _recalled_world(*, register: bool):
+def _two_agencies():
+    """Sở TT&TT and Sở Tài chính with their keys, and Sở Tài chính's clerk ``vt_stc``."""
     ensure_reference_data()
     dept = make_dept()
     for agency in (dept.agency, dept.partner):
         key_pem, cert_pem = key_pair(agency.organ_id)
         install_agency_key(None, agency=agency, private_key_pem=key_pem, certificate_pem=cert_pem)
     clerk = make_member(dept.partner, "clerk", username="vt_stc", full_name="Phan Văn Thư")
+    return dept, clerk
+
+
+def _recalled_world(*, register: bool):
+    dept, clerk = _two_agencies()
     document = dept.advance(dept.draft(subject="V/v kế hoạch chuyển đổi số"), "issued")
     outbox.run_until_idle()
     if register:
@@ -92,12 +98,7 @@ def test_a_receiver_removed_by_an_update_accepts_and_its_document_is_cancelled(p
     from coquan.documents.models import IncomingDocument
     from coquan.exchange.tests.test_recipient_changes import make_commune, moved_world
 
-    ensure_reference_data()
-    dept = make_dept()
-    for agency in (dept.agency, dept.partner):
-        key_pem, cert_pem = key_pair(agency.organ_id)
-        install_agency_key(None, agency=agency, private_key_pem=key_pem, certificate_pem=cert_pem)
-    clerk = make_member(dept.partner, "clerk", username="vt_stc", full_name="Phan Văn Thư")
+    dept, clerk = _two_agencies()
     _original, _revision, incoming, update = moved_world(dept, clerk, make_commune())
 
     login(page, live_server, "vt_stc")
