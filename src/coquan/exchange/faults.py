@@ -248,9 +248,82 @@ def harness(runs: int, recipients: int, rate: float, fork: bool = True) -> int:
         return 0 if not failures else 1
 
 
+def _claim_all(path: Path, start_fd: int) -> None:
+    """A forked claimer: wait for the start, claim until nothing is due, write the ids."""
+    from coquan.exchange import outbox
+
+    os.read(start_fd, 1)  # all claimers start together
+    claimed: list[int] = []
+    while batch := outbox.claim(limit=2):
+        claimed += batch
+        time.sleep(0.005)  # as if sending: the others claim meanwhile
+    path.write_text(json.dumps(claimed))
+
+
+def claim_race(workers: int = 3, documents: int = 20, recipients: int = 5) -> int:
+    """Several workers claim due messages at once on one SQLite database file: every message
+    is claimed by exactly one of them (``outbox.claim`` runs in an IMMEDIATE transaction,
+    which takes SQLite's write lock before it reads, where PostgreSQL uses SKIP LOCKED).
+    Leases are long here and nothing is sent, so a second claim could only be a race."""
+    with tempfile.TemporaryDirectory(prefix="coquan-claims-") as var_dir:
+        _setup_django(var_dir)
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connections
+
+        from coquan.exchange import outbox
+        from coquan.exchange.models import OutboxMessage
+
+        settings.COQUAN_EXCHANGE_LEASE_SECONDS = 3600
+        call_command("migrate", verbosity=0)
+        dept, agencies, _clerks = _world(recipients)
+        for number in range(documents):
+            _issue(dept, agencies, number + 1)
+        outbox.adopt_deliveries(limit=10_000)
+        expected = set(OutboxMessage.objects.filter(state="pending").values_list("pk", flat=True))
+        connections.close_all()  # each claimer opens its own connection
+        start_read, start_write = os.pipe()
+        claimers = []
+        for index in range(workers):
+            path = Path(var_dir) / f"claims-{index}.json"
+            pid = os.fork()
+            if pid == 0:
+                code = 3
+                try:
+                    os.close(start_write)
+                    _claim_all(path, start_read)
+                    code = 0
+                finally:
+                    os._exit(code)
+            claimers.append((pid, path))
+        os.close(start_read)
+        os.write(start_write, b"go" * workers)
+        os.close(start_write)
+        codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid, _path in claimers]
+        claims = [json.loads(path.read_text()) if path.exists() else [] for _pid, path in claimers]
+        seen = [pk for claimed in claims for pk in claimed]
+        twice = sorted({pk for pk in seen if seen.count(pk) > 1})
+        failures = [f"claimer {i} exited with {code}" for i, code in enumerate(codes) if code]
+        if twice:
+            failures.append(f"claimed by two workers: {twice[:20]}")
+        if set(seen) != expected:
+            failures.append(f"never claimed: {sorted(expected - set(seen))[:20]}")
+        summary = {
+            "messages": len(expected),
+            "claimed_per_worker": [len(claimed) for claimed in claims],
+            "claimed_twice": len(twice),
+            "failures": failures,
+            "ok": not failures,
+        }
+        print(json.dumps(summary))
+        return 0 if not failures else 1
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", nargs="?", default="harness", choices=["harness", "worker"])
+    parser.add_argument(
+        "mode", nargs="?", default="harness", choices=["harness", "worker", "claims"]
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--recipients", type=int, default=5)
     parser.add_argument("--rate", type=float, default=0.4)
@@ -261,6 +334,8 @@ def main(argv=None) -> int:
     if args.mode == "worker":
         _setup_django(os.environ["COQUAN_VAR_DIR"])
         return worker()
+    if args.mode == "claims":
+        return claim_race()
     return harness(args.runs, args.recipients, args.rate, fork=not args.spawn)
 
 

@@ -39,3 +39,25 @@ def test_killed_workers_lose_nothing_and_deliver_exactly_once():
         "after_send_before_ack",
         "after_receive_before_commit",
     }
+
+
+def test_workers_claiming_at_once_on_sqlite_never_take_the_same_message():
+    """Three forked workers claim 100 due messages at once on one SQLite file (leases long,
+    nothing sent): each message is claimed exactly once, and the work was shared."""
+    env = {**os.environ, "PYTHONPATH": str(SRC), "COQUAN_DEBUG": "1"}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "coquan.exchange.faults", "claims"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    summary = json.loads(lines[-1])
+    assert summary["ok"] and summary["claimed_twice"] == 0
+    assert summary["messages"] == 100 == sum(summary["claimed_per_worker"])
+    assert sum(1 for count in summary["claimed_per_worker"] if count) >= 2
