@@ -109,6 +109,7 @@ FAULT_RUNS ?= 10
 FAULT_RECIPIENTS ?= 6
 test-faults: venv
 	PYTHONPATH=src $(BIN)/python -m coquan.exchange.faults --runs $(FAULT_RUNS) --recipients $(FAULT_RECIPIENTS)
+	PYTHONPATH=src $(BIN)/python -m coquan.exchange.faults claims
 
 # Exchange: two CoQuan nodes on loopback (ports 8101/8102, separate SQLite databases under
 # var/demo-exchange/), a document sent from one to the other and its statuses back.
