@@ -216,3 +216,20 @@ class Downstream(http.server.ThreadingHTTPServer):
 
         super().__init__(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+UNREACHABLE = "http://127.0.0.1:9/"  # nothing listens on the discard port
+
+
+def issue_unreachable(dept, settings, *, attempts: int, subject: str | None = None):
+    """Route ``dept.partner`` to a port where nothing listens, allow ``attempts`` delivery
+    attempts, issue a document to it and run the outbox until idle; the document and what
+    the run did (``outbox.run_until_idle``)."""
+    from coquan.exchange import outbox
+    from coquan.exchange.models import Route
+
+    settings.COQUAN_EXCHANGE_MAX_ATTEMPTS = attempts
+    Route.objects.create(organ_id=dept.partner.organ_id, transport="http", endpoint=UNREACHABLE)
+    draft = dept.draft(subject=subject) if subject else dept.draft()
+    document = dept.advance(draft, "issued")
+    return document, outbox.run_until_idle()

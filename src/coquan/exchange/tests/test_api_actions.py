@@ -27,6 +27,7 @@ from coquan.exchange.models import (
     RecipientStatus,
     Route,
 )
+from coquan.exchange.tests.helpers import issue_unreachable
 from coquan.exchange.tests.test_outbox import dept, partner_clerk  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -262,12 +263,8 @@ def test_reconciliation_lists_a_failed_delivery_and_sends_it_again(
     dept,  # noqa: F811
     settings,
 ):
-    settings.COQUAN_EXCHANGE_MAX_ATTEMPTS = 1
-    Route.objects.create(
-        organ_id=dept.partner.organ_id, transport="http", endpoint="http://127.0.0.1:9/"
-    )
-    document = dept.advance(dept.draft(), "issued")
-    assert outbox.run_until_idle() == {"failed": 1}
+    document, ran = issue_unreachable(dept, settings, attempts=1)
+    assert ran == {"failed": 1}
     api = _as(api_client, dept.clerk)
 
     body = api.get(DELIVERIES, {"problem": "failed"}).json()
@@ -310,12 +307,7 @@ def test_retry_makes_a_waiting_delivery_due_now(
     dept,  # noqa: F811
     settings,
 ):
-    settings.COQUAN_EXCHANGE_MAX_ATTEMPTS = 5
-    Route.objects.create(
-        organ_id=dept.partner.organ_id, transport="http", endpoint="http://127.0.0.1:9/"
-    )
-    document = dept.advance(dept.draft(), "issued")
-    outbox.run_until_idle()
+    document, _ran = issue_unreachable(dept, settings, attempts=5)
     delivery = document.deliveries.get()
     message = OutboxMessage.objects.get(delivery=delivery)
     assert message.state == "pending" and message.next_attempt_at > timezone.now()
@@ -367,13 +359,10 @@ def test_only_the_agencys_clerks_act_on_its_packages_and_deliveries(
     partner_clerk,  # noqa: F811
     settings,
 ):
-    settings.COQUAN_EXCHANGE_MAX_ATTEMPTS = 1
     _document, package = _received(dept)
-    Route.objects.create(
-        organ_id=dept.partner.organ_id, transport="http", endpoint="http://127.0.0.1:9/"
+    failed_document, _ran = issue_unreachable(
+        dept, settings, attempts=1, subject="V/v không gửi được"
     )
-    failed_document = dept.advance(dept.draft(subject="V/v không gửi được"), "issued")
-    outbox.run_until_idle()
     delivery = failed_document.deliveries.get()
     assert delivery.state == "failed"
     partner_officer = make_member(dept.partner, "officer", username="cv_stc_api")

@@ -17,6 +17,7 @@ from coquan.documents.choices import RecipientKind
 from coquan.exchange import outbox
 from coquan.exchange.actions import register_package
 from coquan.exchange.models import OutboxMessage, ReceivedPackage, Route
+from coquan.exchange.tests.helpers import issue_unreachable
 from coquan.exchange.tests.test_outbox import dept, partner_clerk  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -66,12 +67,8 @@ def test_reconciliation_lists_failed_and_refused_and_sends_again(
     partner_clerk,  # noqa: F811
     settings,
 ):
-    settings.COQUAN_EXCHANGE_MAX_ATTEMPTS = 1
-    Route.objects.create(
-        organ_id=dept.partner.organ_id, transport="http", endpoint="http://127.0.0.1:9/"
-    )
-    document = dept.advance(dept.draft(), "issued")
-    assert outbox.run_until_idle() == {"failed": 1}
+    document, ran = issue_unreachable(dept, settings, attempts=1)
+    assert ran == {"failed": 1}
     client.force_login(dept.clerk)
     page = client.get(RECONCILE + "?problem=failed").content.decode()
     assert "Không gửi được" in page and "Sở Tài chính" in page
