@@ -144,29 +144,27 @@ def reseal_rows(model, field_name: str, *, old_secret: str | None = None) -> dic
     counts = {"sealed": 0, "resealed": 0, "unchanged": 0, "unreadable": []}
     rows = model._base_manager.order_by("pk").values_list("pk", field_name)
     for pk, stored in rows.iterator():
-        if not stored:
+        if not stored or (is_sealed(stored) and _opens(stored)):
             counts["unchanged"] += 1
             continue
         if not is_sealed(stored):
-            plain, key = stored, "sealed"
+            plain, outcome = stored, "sealed"
+        elif old_secret is not None and _opens(stored, old_secret):
+            plain, outcome = unseal(stored, secret=old_secret), "resealed"
         else:
-            try:
-                unseal(stored)
-            except SealedKeyError:
-                pass
-            else:
-                counts["unchanged"] += 1
-                continue
-            try:
-                if old_secret is None:
-                    raise SealedKeyError("no old passphrase")
-                plain, key = unseal(stored, secret=old_secret), "resealed"
-            except SealedKeyError:
-                counts["unreadable"].append(pk)
-                continue
+            counts["unreadable"].append(pk)
+            continue
         model._base_manager.filter(pk=pk).update(**{field_name: seal(plain)})
-        counts[key] += 1
+        counts[outcome] += 1
     return counts
+
+
+def _opens(stored: str, secret: str | None = None) -> bool:
+    try:
+        unseal(stored, secret=secret)
+    except SealedKeyError:
+        return False
+    return True
 
 
 def _require_system_or_superuser(actor, **kwargs) -> None:

@@ -228,7 +228,7 @@ class ReceivedPackage(models.Model):
     def status_label(self) -> str:
         return str(STATUS_LABELS.get(self.status_code, self.status_code))
 
-    @property
+    @cached_property
     def recipient_change(self) -> int | None:
         """What an update (``BussinessDocType`` 2) that changes the recipient list
         (``DocumentReceiver`` 1) says of this agency in its ``ReceiverList``: 0 removed from

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from coquan.core.access import get_visible_or_404, has_role, member_agencies
 from coquan.exchange import actions
 from coquan.exchange.choices import PackageKind, PackageSource, PackageState
+from coquan.exchange.edxml.codes import RECEIVER_REMOVED
 from coquan.exchange.edxml.config import current_limits
 from coquan.exchange.forms import (
     PackageFilterForm,
@@ -197,7 +198,7 @@ def _detail_context(
         "refuse_form": refuse_form or (RefuseForm() if can_refuse else None),
         "recall_form": recall_form
         or (
-            RecallAnswerForm(removal=package.business_doc_type != 1)
+            RecallAnswerForm(removal=package.recipient_change == RECEIVER_REMOVED)
             if parsed_document and is_recall
             else None
         ),
@@ -334,7 +335,7 @@ def package_recall(request, pk: int):
     package = get_visible_or_404(
         ReceivedPackage.objects.select_related("agency"), request.user, pk=pk
     )
-    removal = package.recipient_change == 0
+    removal = package.recipient_change == RECEIVER_REMOVED
     form = RecallAnswerForm(request.POST, removal=removal)
     if form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"
@@ -345,19 +346,13 @@ def package_recall(request, pk: int):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            if removal:
-                done = (
-                    _("The removal was accepted; the sender will be told.")
-                    if accept
-                    else _("The removal was refused; the sender will be told.")
-                )
-            else:
-                done = (
-                    _("The recall was accepted; the sender will be told.")
-                    if accept
-                    else _("The recall was refused; the sender will be told.")
-                )
-            messages.success(request, done)
+            done = {
+                (False, True): _("The recall was accepted; the sender will be told."),
+                (False, False): _("The recall was refused; the sender will be told."),
+                (True, True): _("The removal was accepted; the sender will be told."),
+                (True, False): _("The removal was refused; the sender will be told."),
+            }
+            messages.success(request, done[removal, accept])
             return redirect("exchange:package_detail", pk=package.pk)
     context = _detail_context(request, package, recall_form=form)
     return render(request, "exchange/package_detail.html", context, status=400)
